@@ -1,0 +1,29 @@
+package dev.trellis.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of trellis-bench.jar: the load generator and the tools that turn its results into reports. */
+@Command(
+        name = "trellis-bench",
+        mixinStandardHelpOptions = true,
+        description = "Load generator and benchmark reports for Trellis and its peers.",
+        subcommands = {LoadCommand.class, ReportCommand.class, ChartCommand.class, CommandLine.HelpCommand.class})
+public final class BenchMain implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.trellis.bench.load;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+
+/**
+ * HTTP/2 client (cleartext, prior knowledge) for one connection: every request is a new stream, as many at
+ * once as the peer's SETTINGS_MAX_CONCURRENT_STREAMS allows. A request is reported when its stream closes:
+ * ok if a 2xx response ended the stream, failed if it was reset or the connection went away.
+ */
+final class H2cConnection extends Http2ConnectionHandler implements ClientConnection {
+    private final RequestTemplate template;
+    private final ExchangeListener listener;
+    private final Http2Headers headers;
+    private final Http2Connection.PropertyKey startKey;
+    private final Http2Connection.PropertyKey successKey;
+    private final Http2Connection.PropertyKey okKey;
+    private ChannelHandlerContext ctx;
+
+    private H2cConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
+                          RequestTemplate template, ExchangeListener listener) {
+        super(decoder, encoder, settings);
+        this.template = template;
+        this.listener = listener;
+        this.headers = template.http2Headers();
+        this.startKey = connection().newKey();
+        this.successKey = connection().newKey();
+        this.okKey = connection().newKey();
+        connection().addListener(new Http2ConnectionAdapter() {
+            @Override
+            public void onStreamClosed(Http2Stream stream) {
+                Long start = stream.getProperty(startKey);
+                if (start != null) {
+                    listener.onResponse(start, stream.getProperty(okKey) == Boolean.TRUE);
+                }
+            }
+        });
+    }
+
+    static H2cConnection create(RequestTemplate template, ExchangeListener listener) {
+        return new Builder(template, listener).build();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) throws Exception {
+        this.ctx = context;
+        super.handlerAdded(context);
+    }
+
+    @Override
+    public boolean canSend() {
+        return ctx.channel().isActive()
+                && !connection().goAwayReceived()
+                && connection().local().canOpenStream();
+    }
+
+    @Override
+    public void send(long startNanos) {
+        int streamId = connection().local().incrementAndGetNextStreamId();
+        boolean endStream = !template.hasBody();
+        encoder().writeHeaders(ctx, streamId, headers, 0, endStream, ctx.newPromise());
+        Http2Stream stream = connection().stream(streamId);
+        if (stream == null) {
+            // The encoder refused the stream (the connection is closing): report it as failed right away.
+            listener.onResponse(startNanos, false);
+            return;
+        }
+        stream.setProperty(startKey, startNanos);
+        if (!endStream) {
+            encoder().writeData(ctx, streamId, template.body(), 0, true, ctx.newPromise());
+        }
+    }
+
+    @Override
+    public void flush() {
+        ctx.channel().flush();
+    }
+
+    @Override
+    public void close() {
+        ctx.close();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) throws Exception {
+        super.channelActive(context);
+        listener.onReady(this);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) throws Exception {
+        super.channelInactive(context);
+        listener.onClosed(this);
+    }
+
+    private final class Listener extends Http2FrameAdapter {
+        @Override
+        public void onHeadersRead(ChannelHandlerContext context, int streamId, Http2Headers responseHeaders,
+                                  int streamDependency, short weight, boolean exclusive, int padding,
+                                  boolean endOfStream) {
+            // The decoder reports every HEADERS frame through this form, priority or not.
+            onHeadersRead(context, streamId, responseHeaders, padding, endOfStream);
+        }
+
+        @Override
+        public void onHeadersRead(ChannelHandlerContext context, int streamId, Http2Headers responseHeaders,
+                                  int padding, boolean endOfStream) {
+            Http2Stream stream = connection().stream(streamId);
+            CharSequence status = responseHeaders.status();
+            if (stream != null && status != null) {
+                stream.setProperty(successKey, status.length() == 3 && status.charAt(0) == '2');
+            }
+            ended(streamId, endOfStream);
+        }
+
+        @Override
+        public int onDataRead(ChannelHandlerContext context, int streamId, ByteBuf data, int padding,
+                              boolean endOfStream) {
+            ended(streamId, endOfStream);
+            return data.readableBytes() + padding;
+        }
+
+        /** Only a 2xx response read to its end counts as a success; a reset after the headers does not. */
+        private void ended(int streamId, boolean endOfStream) {
+            Http2Stream stream = connection().stream(streamId);
+            if (endOfStream && stream != null && stream.getProperty(successKey) == Boolean.TRUE) {
+                stream.setProperty(okKey, Boolean.TRUE);
+            }
+        }
+    }
+
+    private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2cConnection, Builder> {
+        private final RequestTemplate template;
+        private final ExchangeListener listener;
+
+        Builder(RequestTemplate template, ExchangeListener listener) {
+            this.template = template;
+            this.listener = listener;
+            server(false);
+        }
+
+        @Override
+        public H2cConnection build() {
+            return super.build();
+        }
+
+        @Override
+        protected H2cConnection build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
+                                      Http2Settings initialSettings) {
+            H2cConnection connection = new H2cConnection(decoder, encoder, initialSettings, template, listener);
+            frameListener(connection.new Listener());
+            return connection;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.trellis.bench.report;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The results as Markdown tables: latency and latency added over the direct baseline per fixed rate,
+ * maximum throughput, and each proxy's CPU per 1,000 requests and peak memory.
+ */
+public final class MarkdownReport {
+    /** Istio 1.24's published sidecar figures (two Envoys, 1,000 req/s, 1 KB, 16 connections, mTLS on). */
+    static final String ENVOY_ROW =
+            "| envoy ×2 (Istio 1.24, published) | — | — | — | — | — | — | — | +0.228 | +0.298 | — | — |";
+
+    private final ResultSet results;
+    private final String title;
+    private final List<String> notes;
+
+    public MarkdownReport(ResultSet results, String title, List<String> notes) {
+        this.results = results;
+        this.title = title;
+        this.notes = List.copyOf(notes);
+    }
+
+    public String render() {
+        StringBuilder md = new StringBuilder("# ").append(title).append("\n\n");
+        for (String note : notes) {
+            md.append("- ").append(note).append('\n');
+        }
+        if (!notes.isEmpty()) {
+            md.append('\n');
+        }
+        for (String scenario : results.scenarios()) {
+            if (results.isFixedRate(scenario)) {
+                latencyTable(md, scenario);
+            }
+        }
+        if (results.scenarios().contains(ResultSet.SATURATION)) {
+            saturationTable(md);
+        }
+        resourceTable(md);
+        md.append("Latencies are milliseconds, measured from each request's scheduled send time (open loop, free of "
+                + "coordinated omission); \"+\" columns are the latency added over the direct baseline at the same "
+                + "percentile. CPU is user + system time of the proxy process over the measured window divided by "
+                + "the requests completed in it; peak RSS is the process's VmHWM. Methodology: docs/benchmarks.md.\n");
+        return md.toString();
+    }
+
+    private void latencyTable(StringBuilder md, String scenario) {
+        List<ScenarioResult> rows = results.results(scenario);
+        int rate = rows.get(0).targetRate();
+        md.append(String.format(Locale.ROOT, "## Latency at %,d req/s (%s)%n%n", rate, scenario));
+        md.append("| contender | req/s | p50 | p90 | p99 | p99.9 | max | +p50 | +p90 | +p99 | +p99.9 | errors |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        Optional<ScenarioResult> baseline = results.result(scenario, ResultSet.BASELINE);
+        for (ScenarioResult row : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %,.0f | %.3f | %.3f | %.3f | %.3f | %.3f | %s | %s | %s | %s | %s |%n",
+                    row.contender(), row.achievedRate(),
+                    row.percentileMillis(50), row.percentileMillis(90), row.percentileMillis(99),
+                    row.percentileMillis(99.9), row.maxMillis(),
+                    added(row, baseline, 50), added(row, baseline, 90), added(row, baseline, 99),
+                    added(row, baseline, 99.9), failures(row)));
+        }
+        if (rate == 1000) {
+            md.append(ENVOY_ROW).append('\n');
+        }
+        md.append('\n');
+    }
+
+    private void saturationTable(StringBuilder md) {
+        md.append("## Maximum throughput (closed loop, saturation)\n\n");
+        md.append("| contender | req/s | p50 | p99 | errors |\n|---|---:|---:|---:|---:|\n");
+        for (ScenarioResult row : results.results(ResultSet.SATURATION)) {
+            md.append(String.format(Locale.ROOT, "| %s | %,.0f | %.3f | %.3f | %s |%n", row.contender(),
+                    row.achievedRate(), row.percentileMillis(50), row.percentileMillis(99), failures(row)));
+        }
+        md.append('\n');
+    }
+
+    private void resourceTable(StringBuilder md) {
+        List<String> scenarios = results.scenarios();
+        StringBuilder header = new StringBuilder("| contender | process |");
+        StringBuilder rule = new StringBuilder("|---|---|");
+        for (String scenario : scenarios) {
+            header.append(" CPU s / 1k req (").append(scenario).append(") |");
+            rule.append("---:|");
+        }
+        header.append(" peak RSS MiB |\n");
+        rule.append("---:|\n");
+        StringBuilder rows = new StringBuilder();
+        for (String contender : results.contenders()) {
+            for (String process : processes(contender)) {
+                rows.append("| ").append(contender).append(" | ").append(process).append(" |");
+                long peak = 0;
+                for (String scenario : scenarios) {
+                    Optional<ScenarioResult> result = results.result(scenario, contender);
+                    double cpu = result.map(r -> r.cpuSecondsPer1000(process)).orElse(Double.NaN);
+                    rows.append(Double.isNaN(cpu) ? " — |" : String.format(Locale.ROOT, " %.4f |", cpu));
+                    peak = Math.max(peak, result.map(r -> r.peakRssKib(process)).orElse(0L));
+                }
+                rows.append(String.format(Locale.ROOT, " %.1f |%n", peak / 1024.0));
+            }
+        }
+        if (rows.length() == 0) {
+            return;
+        }
+        md.append("## Proxy cost\n\n").append(header).append(rule).append(rows);
+        md.append("| envoy (Istio 1.24, published) | per sidecar, 2 workers |");
+        for (String scenario : scenarios) {
+            md.append(results.results(scenario).stream().anyMatch(r -> r.targetRate() == 1000) ? " ≈0.20 |" : " — |");
+        }
+        md.append(" ≈57 (60 MB) |\n\n");
+    }
+
+    private List<String> processes(String contender) {
+        return results.scenarios().stream()
+                .flatMap(s -> results.result(s, contender).stream())
+                .flatMap(r -> java.util.stream.StreamSupport.stream(r.processes().spliterator(), false))
+                .distinct()
+                .collect(java.util.stream.Collectors.toList());
+    }
+
+    private static String added(ScenarioResult row, Optional<ScenarioResult> baseline, double percentile) {
+        if (baseline.isEmpty() || row.contender().equals(ResultSet.BASELINE)) {
+            return "—";
+        }
+        double delta = row.percentileMillis(percentile) - baseline.get().percentileMillis(percentile);
+        return String.format(Locale.ROOT, "%+.3f", delta);
+    }
+
+    private static String failures(ScenarioResult row) {
+        return row.timeouts() == 0 ? Long.toString(row.errors())
+                : row.errors() + " (+" + row.timeouts() + " timeouts)";
+    }
+}

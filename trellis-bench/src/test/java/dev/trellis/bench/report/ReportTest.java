@@ -1,0 +1,72 @@
+package dev.trellis.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trellis.bench.load.LoadResult;
+import dev.trellis.bench.load.LoadSpec;
+import dev.trellis.bench.load.ProcessUsage;
+import dev.trellis.bench.load.ResultJson;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void mergesRoundsAndReportsLatencyAddedOverDirect() throws IOException {
+        write("direct", "rate-1000", 1000, 100_000, List.of(), 1);
+        write("direct", "rate-1000", 1000, 100_000, List.of(), 2);
+        write("nginx", "rate-1000", 1000, 400_000, List.of(new ProcessUsage("A", 1, 0.5, 4096)), 1);
+        write("nginx", "rate-1000", 1000, 400_000, List.of(new ProcessUsage("A", 1, 1.5, 8192)), 2);
+        write("nginx", "saturation", 0, 400_000, List.of(new ProcessUsage("A", 1, 2.0, 2048)), 1);
+
+        ResultSet results = ResultSet.read(dir);
+        String md = new MarkdownReport(results, "Results", List.of("machine: test")).render();
+
+        assertThat(results.scenarios()).containsExactly("rate-1000", "saturation");
+        assertThat(results.contenders()).containsExactly("direct", "nginx");
+        ScenarioResult nginx = results.result("rate-1000", "nginx").orElseThrow();
+        assertThat(nginx.rounds()).isEqualTo(2);
+        assertThat(nginx.requests()).isEqualTo(2000);
+        // 2 CPU seconds over 2 rounds of 1,000 completed requests each.
+        assertThat(nginx.cpuSecondsPer1000("A")).isEqualTo(1.0);
+        assertThat(nginx.peakRssKib("A")).isEqualTo(8192);
+        assertThat(md)
+                .contains("- machine: test")
+                .contains("## Latency at 1,000 req/s (rate-1000)")
+                .contains("| nginx | 1,000 | 0.400 | 0.400 | 0.400 | 0.400 | 0.400 | +0.300 | +0.300 | +0.300 | +0.300 | 0 |")
+                .contains(MarkdownReport.ENVOY_ROW)
+                .contains("## Maximum throughput")
+                .contains("| nginx | A | 1.0000 | 2.0000 | 8.0 |");
+    }
+
+    @Test
+    void drawsOnePanelPerFixedRateAndOneForThroughput() throws IOException {
+        write("direct", "rate-1000", 1000, 100_000, List.of(), 1);
+        write("direct", "rate-5000", 5000, 150_000, List.of(), 1);
+        write("direct", "saturation", 0, 300_000, List.of(), 1);
+
+        BufferedImage image = new ChartRenderer(ResultSet.read(dir), "test").render();
+
+        assertThat(image.getWidth()).isEqualTo(3 * 460);
+        assertThat(image.getHeight()).isEqualTo(520);
+        assertThat(image.getRGB(5, 5) & 0xFFFFFF).isEqualTo(0xFFFFFF);
+    }
+
+    private void write(String contender, String scenario, int rate, long latencyNanos,
+                       List<ProcessUsage> processes, int round) throws IOException {
+        Histogram histogram = new Histogram(60_000_000_000L, 3);
+        histogram.recordValueWithCount(latencyNanos, 1000);
+        LoadSpec spec = LoadSpec.of("127.0.0.1", 8080, rate);
+        LoadResult result = new LoadResult(spec, histogram, 1000, 0, 0, 0, 1.0, processes);
+        Files.writeString(dir.resolve(contender + "-" + scenario + "-" + round + ".json"),
+                ResultJson.toString(ResultJson.of(result, contender, scenario)));
+    }
+}

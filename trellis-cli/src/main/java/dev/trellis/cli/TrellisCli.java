@@ -1,0 +1,33 @@
+package dev.trellis.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one launcher behind {@code bin/trellis}: every role is a subcommand. */
+@Command(
+        name = "trellis",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Trellis service mesh: sidecar proxy, control plane and tools.",
+        subcommands = {
+                ProxyCommand.class,
+                DemoCommand.class,
+                DemoAppCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class TrellisCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new TrellisCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        // long-running roles block in their command until they stop
+        System.exit(code);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.trellis.config;
+
+import dev.trellis.config.resource.HttpRoute;
+import dev.trellis.config.resource.Resource;
+import dev.trellis.config.resource.Service;
+import java.util.List;
+import java.util.Optional;
+
+/** A validated, immutable set of resources, in the order they were read (files by name, then documents). */
+public record ResourceSet(List<Resource> resources) {
+    public static final ResourceSet EMPTY = new ResourceSet(List.of());
+
+    public ResourceSet {
+        resources = List.copyOf(resources);
+    }
+
+    public <R extends Resource> List<R> ofType(Class<R> type) {
+        return resources.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    public List<Service> services() {
+        return ofType(Service.class);
+    }
+
+    public List<HttpRoute> httpRoutes() {
+        return ofType(HttpRoute.class);
+    }
+
+    public Optional<Service> service(String namespace, String name) {
+        return services().stream()
+                .filter(s -> s.namespace().equals(namespace) && s.name().equals(name))
+                .findFirst();
+    }
+}

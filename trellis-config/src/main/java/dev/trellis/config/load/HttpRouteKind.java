@@ -1,0 +1,179 @@
+package dev.trellis.config.load;
+
+import dev.trellis.config.ConfigProblem;
+import dev.trellis.config.Location;
+import dev.trellis.config.ResourceSet;
+import dev.trellis.config.resource.HttpRoute;
+import dev.trellis.config.resource.Metadata;
+import dev.trellis.config.resource.Protocol;
+import dev.trellis.config.resource.Service;
+import dev.trellis.config.yaml.Fields;
+import dev.trellis.config.yaml.GatewayDuration;
+import dev.trellis.config.yaml.YamlNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads Gateway API HTTPRoute attached to mesh Services, and checks its references. */
+public final class HttpRouteKind implements ResourceKind<HttpRoute> {
+    /** Gateway API's upper bound for a backendRef weight. */
+    static final int MAX_WEIGHT = 1_000_000;
+
+    @Override
+    public String kind() {
+        return HttpRoute.KIND;
+    }
+
+    @Override
+    public List<String> apiVersions() {
+        return List.of("gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1");
+    }
+
+    @Override
+    public Class<HttpRoute> type() {
+        return HttpRoute.class;
+    }
+
+    @Override
+    public HttpRoute read(Metadata metadata, Location location, YamlNode specNode) {
+        Fields spec = Fields.of(specNode, "spec", "parentRefs", "hostnames", "rules");
+        List<HttpRoute.ParentRef> parents = new ArrayList<>();
+        for (Fields.Item item : spec.list("parentRefs")) {
+            parents.add(parentRef(item.object("group", "kind", "name", "namespace", "port"), metadata.namespace()));
+        }
+        if (parents.isEmpty()) {
+            throw spec.error("parentRefs", "missing (expected: at least one parentRef to a Service)");
+        }
+        List<String> hostnames = spec.strings("hostnames");
+        List<HttpRoute.Rule> rules = new ArrayList<>();
+        for (Fields.Item item : spec.list("rules")) {
+            rules.add(rule(item.object("matches", "backendRefs", "timeouts"), metadata.namespace()));
+        }
+        if (rules.isEmpty()) {
+            throw spec.error("rules", "missing (expected: at least one rule)");
+        }
+        return new HttpRoute(metadata, location, parents, hostnames, rules);
+    }
+
+    private static HttpRoute.ParentRef parentRef(Fields f, String routeNamespace) {
+        coreGroup(f);
+        if (!f.has("kind")) {
+            throw f.error("kind", "missing (expected: Service; Gateway API defaults to Gateway, which a mesh has none of)");
+        }
+        if (!f.string("kind").equals("Service")) {
+            throw f.invalid("kind", "Service");
+        }
+        Integer port = f.has("port") ? port(f) : null;
+        return new HttpRoute.ParentRef(f.string("name"), f.string("namespace", routeNamespace), port, f.location());
+    }
+
+    private static void coreGroup(Fields f) {
+        if (f.has("group") && !f.text("group").isEmpty() && !f.text("group").equals("core")) {
+            throw f.invalid("group", "\"\" (the core group of Service)");
+        }
+    }
+
+    private static int port(Fields f) {
+        int port = f.integer("port");
+        if (port < 1 || port > 65535) {
+            throw f.error("port", port + " (expected: 1..65535)");
+        }
+        return port;
+    }
+
+    private static HttpRoute.Rule rule(Fields f, String routeNamespace) {
+        List<HttpRoute.Match> matches = new ArrayList<>();
+        for (Fields.Item item : f.list("matches")) {
+            matches.add(RouteMatchReader.match(item.object("path", "headers", "queryParams", "method")));
+        }
+        if (matches.isEmpty()) {
+            matches.add(HttpRoute.Match.ANY);
+        }
+        List<HttpRoute.BackendRef> backends = new ArrayList<>();
+        long totalWeight = 0;
+        for (Fields.Item item : f.list("backendRefs")) {
+            HttpRoute.BackendRef ref = backendRef(item.object("group", "kind", "name", "namespace", "port", "weight"), routeNamespace);
+            backends.add(ref);
+            totalWeight += ref.weight();
+        }
+        if (backends.isEmpty()) {
+            throw f.error("backendRefs", "missing (expected: at least one backendRef)");
+        }
+        if (totalWeight == 0) {
+            throw f.error("backendRefs", "total weight 0 (expected: > 0)");
+        }
+        return new HttpRoute.Rule(matches, backends, timeouts(f));
+    }
+
+    private static HttpRoute.BackendRef backendRef(Fields f, String routeNamespace) {
+        coreGroup(f);
+        if (f.has("kind") && !f.string("kind").equals("Service")) {
+            throw f.invalid("kind", "Service");
+        }
+        int weight = f.integer("weight", 1);
+        if (weight < 0 || weight > MAX_WEIGHT) {
+            throw f.error("weight", weight + " (expected: " + (weight < 0 ? ">= 0" : "<= " + MAX_WEIGHT) + ")");
+        }
+        Integer port = f.has("port") ? port(f) : null;
+        return new HttpRoute.BackendRef(f.string("name"), f.string("namespace", routeNamespace), port, weight, f.location());
+    }
+
+    private static HttpRoute.Timeouts timeouts(Fields rule) {
+        if (!rule.has("timeouts")) {
+            return HttpRoute.Timeouts.NONE;
+        }
+        Fields f = rule.object("timeouts", "request", "backendRequest");
+        Duration request = duration(f, "request");
+        Duration backendRequest = duration(f, "backendRequest");
+        if (request != null && backendRequest != null && !request.isZero()
+                && (backendRequest.isZero() || backendRequest.compareTo(request) > 0)) {
+            throw f.error("backendRequest", GatewayDuration.format(backendRequest)
+                    + " (expected: <= request timeout " + GatewayDuration.format(request) + ")");
+        }
+        return new HttpRoute.Timeouts(request, backendRequest);
+    }
+
+    private static Duration duration(Fields f, String key) {
+        if (!f.has(key)) {
+            return null;
+        }
+        try {
+            return GatewayDuration.parse(f.text(key));
+        } catch (IllegalArgumentException e) {
+            throw f.error(key, e.getMessage());
+        }
+    }
+
+    @Override
+    public void check(HttpRoute route, ResourceSet all, List<ConfigProblem> problems) {
+        for (int i = 0; i < route.parentRefs().size(); i++) {
+            HttpRoute.ParentRef ref = route.parentRefs().get(i);
+            String field = "spec.parentRefs[" + i + "]";
+            checkService(all, ref.namespace(), ref.name(), ref.port(), ref.location(), field, problems);
+        }
+        for (int r = 0; r < route.rules().size(); r++) {
+            List<HttpRoute.BackendRef> refs = route.rules().get(r).backendRefs();
+            for (int b = 0; b < refs.size(); b++) {
+                HttpRoute.BackendRef ref = refs.get(b);
+                String field = "spec.rules[" + r + "].backendRefs[" + b + "]";
+                checkService(all, ref.namespace(), ref.name(), ref.port(), ref.location(), field, problems);
+            }
+        }
+    }
+
+    private static void checkService(ResourceSet all, String namespace, String name, Integer port, Location at,
+                                     String field, List<ConfigProblem> problems) {
+        Optional<Service> service = all.service(namespace, name);
+        if (service.isEmpty()) {
+            problems.add(new ConfigProblem(at, field + ".name: " + name + " (expected: an existing Service; none named "
+                    + name + " in namespace " + namespace + ")"));
+        } else if (service.get().protocol() == Protocol.TCP) {
+            problems.add(new ConfigProblem(at, field + ".name: " + name + " (expected: an http, http2 or grpc Service; "
+                    + name + " speaks tcp)"));
+        } else if (port != null && port != service.get().port()) {
+            problems.add(new ConfigProblem(at, field + ".port: " + port + " (expected: " + service.get().port()
+                    + ", the port of Service " + name + ")"));
+        }
+    }
+}

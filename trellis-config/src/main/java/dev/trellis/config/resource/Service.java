@@ -1,0 +1,52 @@
+package dev.trellis.config.resource;
+
+import dev.trellis.config.Location;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A mesh service (trellis.dev/v1alpha1 Service).
+ *
+ * @param port      the port callers name (Host: catalog:8080); for tcp services also the local port the
+ *                  outbound proxy listens on
+ * @param selector  picks registered instances by their labels (empty: static endpoints only)
+ * @param endpoints static instances
+ */
+public record Service(
+        Metadata metadata,
+        Location location,
+        Protocol protocol,
+        int port,
+        Map<String, String> selector,
+        List<Endpoint> endpoints) implements Resource {
+
+    public static final String KIND = "Service";
+    public static final String API_VERSION = "trellis.dev/v1alpha1";
+
+    public Service {
+        Objects.requireNonNull(metadata, "metadata");
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(protocol, "protocol");
+        selector = Map.copyOf(selector);
+        endpoints = List.copyOf(endpoints);
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    /**
+     * One static instance.
+     *
+     * @param weight relative share of traffic, &gt; 0
+     * @param meshed a Trellis sidecar answers at this address (the proxy speaks HTTP/2 to it)
+     */
+    public record Endpoint(String host, int port, Map<String, String> labels, int weight, boolean meshed) {
+        public Endpoint {
+            Objects.requireNonNull(host, "host");
+            labels = Map.copyOf(labels);
+        }
+    }
+}

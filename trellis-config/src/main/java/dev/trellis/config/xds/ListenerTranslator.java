@@ -1,0 +1,100 @@
+package dev.trellis.config.xds;
+
+import com.google.protobuf.Any;
+import dev.trellis.config.resource.Protocol;
+import dev.trellis.config.resource.Service;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * LDS: "outbound" (HTTP, routes "outbound"), "inbound" (HTTP with protocol detection falling back to TCP,
+ * or TCP for a tcp Service) and "outbound_tcp_&lt;port&gt;" per tcp Service. The outbound and inbound
+ * addresses carry port 0: the proxy binds the ports it was started with.
+ */
+final class ListenerTranslator {
+    static final Duration DETECT_TIMEOUT = Duration.ofSeconds(1);
+
+    private ListenerTranslator() {}
+
+    static List<Listener> translate(List<Service> services, ProxyNode node, Optional<Service> own) {
+        List<Listener> out = new ArrayList<>();
+        out.add(Listener.newBuilder()
+                .setName(XdsNames.OUTBOUND_LISTENER)
+                .setAddress(address("127.0.0.1", 0))
+                .setTrafficDirection(TrafficDirection.OUTBOUND)
+                .addFilterChains(FilterChain.newBuilder().addFilters(hcm(XdsNames.OUTBOUND_LISTENER, XdsNames.OUTBOUND_ROUTES)))
+                .build());
+        if (node.appPort() > 0) {
+            out.add(inbound(node, own.map(Service::protocol).orElse(Protocol.HTTP)));
+        }
+        for (Service s : services) {
+            if (s.protocol() == Protocol.TCP) {
+                String name = XdsNames.outboundTcpListener(s.port());
+                out.add(Listener.newBuilder()
+                        .setName(name)
+                        .setAddress(address("127.0.0.1", s.port()))
+                        .setTrafficDirection(TrafficDirection.OUTBOUND)
+                        .addFilterChains(FilterChain.newBuilder().addFilters(tcpProxy(name, XdsNames.cluster(s))))
+                        .build());
+            }
+        }
+        return out;
+    }
+
+    private static Listener inbound(ProxyNode node, Protocol protocol) {
+        String cluster = XdsNames.inboundCluster(node.appPort());
+        Listener.Builder l = Listener.newBuilder()
+                .setName(XdsNames.INBOUND_LISTENER)
+                .setAddress(address("0.0.0.0", 0))
+                .setTrafficDirection(TrafficDirection.INBOUND);
+        if (protocol == Protocol.TCP) {
+            return l.addFilterChains(FilterChain.newBuilder().setName("inbound_tcp").addFilters(tcpProxy("inbound", cluster))).build();
+        }
+        // Istio's shape: sniff the first bytes; HTTP goes through the routes, anything else is opaque TCP
+        return l.addListenerFilters(ListenerFilter.newBuilder()
+                        .setName(XdsNames.HTTP_INSPECTOR)
+                        .setTypedConfig(Any.pack(HttpInspector.getDefaultInstance())))
+                .setListenerFiltersTimeout(Protos.duration(DETECT_TIMEOUT))
+                .setContinueOnListenerFiltersTimeout(true)
+                .addFilterChains(FilterChain.newBuilder()
+                        .setName("inbound_http")
+                        .setFilterChainMatch(FilterChainMatch.newBuilder().addApplicationProtocols("http/1.1").addApplicationProtocols("h2c"))
+                        .addFilters(hcm(XdsNames.INBOUND_LISTENER, XdsNames.INBOUND_ROUTES)))
+                .setDefaultFilterChain(FilterChain.newBuilder().setName("inbound_tcp").addFilters(tcpProxy("inbound", cluster)))
+                .build();
+    }
+
+    private static Filter hcm(String statPrefix, String routeConfigName) {
+        HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
+                .setStatPrefix(statPrefix)
+                .setRds(Rds.newBuilder().setConfigSource(Protos.ads()).setRouteConfigName(routeConfigName))
+                .addHttpFilters(HttpFilter.newBuilder().setName(XdsNames.ROUTER).setTypedConfig(Any.pack(Router.getDefaultInstance())))
+                .build();
+        return Filter.newBuilder().setName(XdsNames.HTTP_CONNECTION_MANAGER).setTypedConfig(Any.pack(hcm)).build();
+    }
+
+    private static Filter tcpProxy(String statPrefix, String cluster) {
+        TcpProxy tcp = TcpProxy.newBuilder().setStatPrefix(statPrefix).setCluster(cluster).build();
+        return Filter.newBuilder().setName(XdsNames.TCP_PROXY).setTypedConfig(Any.pack(tcp)).build();
+    }
+
+    private static Address address(String host, int port) {
+        return Address.newBuilder().setSocketAddress(SocketAddress.newBuilder().setAddress(host).setPortValue(port)).build();
+    }
+}

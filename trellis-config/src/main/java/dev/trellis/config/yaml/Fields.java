@@ -1,0 +1,204 @@
+package dev.trellis.config.yaml;
+
+import dev.trellis.config.ConfigException;
+import dev.trellis.config.Location;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads one YAML mapping as a typed object. Every error names the field's path
+ * ({@code spec.rules[0].backendRefs[1].weight}) and the line it is on; a key that is not among the
+ * allowed ones is an error at its own line, so a typo is never silently ignored.
+ */
+public final class Fields {
+    private final YamlNode.Mapping node;
+    private final String path;
+
+    private Fields(YamlNode.Mapping node, String path) {
+        this.node = node;
+        this.path = path;
+    }
+
+    /**
+     * @param path    where this mapping is, "" at the document root
+     * @param allowed every key this mapping may have
+     */
+    public static Fields of(YamlNode value, String path, String... allowed) {
+        if (!(value instanceof YamlNode.Mapping mapping)) {
+            throw new ConfigException(value.location(),
+                    (path.isEmpty() ? "document" : path) + ": " + value.describe() + " (expected: a mapping)");
+        }
+        Set<String> known = Set.of(allowed);
+        for (YamlNode.Field field : mapping.fields().values()) {
+            if (!known.contains(field.key())) {
+                String suggestion = Suggestions.closest(field.key(), known);
+                throw new ConfigException(field.keyLocation(), join(path, field.key()) + ": unknown field"
+                        + (suggestion == null ? " (expected one of: " + String.join(", ", allowed) + ")"
+                                              : " (did you mean " + suggestion + "?)"));
+            }
+        }
+        return new Fields(mapping, path);
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public Location location() {
+        return node.location();
+    }
+
+    /** The path of a key of this mapping. */
+    public String path(String key) {
+        return join(path, key);
+    }
+
+    /** Where the key's value is, or where this mapping starts when the key is absent. */
+    public Location locationOf(String key) {
+        YamlNode.Field field = node.fields().get(key);
+        return field == null ? node.location() : field.value().location();
+    }
+
+    /** Present and not null. */
+    public boolean has(String key) {
+        YamlNode.Field field = node.fields().get(key);
+        return field != null && !(field.value() instanceof YamlNode.Scalar s && s.type() == YamlNode.ScalarType.NULL);
+    }
+
+    public YamlNode node(String key) {
+        if (!has(key)) {
+            throw error(key, "missing (required)");
+        }
+        return node.fields().get(key).value();
+    }
+
+    /** "path.key: reason" at the key's value. */
+    public ConfigException error(String key, String reason) {
+        return new ConfigException(locationOf(key), path(key) + ": " + reason);
+    }
+
+    /** "path.key: value (expected: ...)" at the key's value. */
+    public ConfigException invalid(String key, String expected) {
+        return error(key, node(key).describe() + " (expected: " + expected + ")");
+    }
+
+    public String string(String key) {
+        YamlNode value = node(key);
+        if (!(value instanceof YamlNode.Scalar s) || s.type() != YamlNode.ScalarType.STRING) {
+            throw invalid(key, "a string");
+        }
+        if (s.text().isEmpty()) {
+            throw error(key, "\"\" (expected: a non-empty string)");
+        }
+        return s.text();
+    }
+
+    public String string(String key, String fallback) {
+        return has(key) ? string(key) : fallback;
+    }
+
+    /** Any scalar as text: header values such as {@code 1} or {@code true} are strings to HTTP. */
+    public String text(String key) {
+        YamlNode value = node(key);
+        if (!(value instanceof YamlNode.Scalar s)) {
+            throw invalid(key, "a string");
+        }
+        return s.text();
+    }
+
+    public int integer(String key) {
+        YamlNode value = node(key);
+        if (!(value instanceof YamlNode.Scalar s) || s.type() != YamlNode.ScalarType.INTEGER) {
+            throw invalid(key, "an integer");
+        }
+        try {
+            return Integer.parseInt(s.text());
+        } catch (NumberFormatException e) {
+            throw invalid(key, "an integer that fits 32 bits");
+        }
+    }
+
+    public int integer(String key, int fallback) {
+        return has(key) ? integer(key) : fallback;
+    }
+
+    public boolean bool(String key, boolean fallback) {
+        if (!has(key)) {
+            return fallback;
+        }
+        YamlNode value = node(key);
+        if (!(value instanceof YamlNode.Scalar s) || s.type() != YamlNode.ScalarType.BOOLEAN) {
+            throw invalid(key, "true or false");
+        }
+        return Boolean.parseBoolean(s.text());
+    }
+
+    public Fields object(String key, String... allowed) {
+        return of(node(key), path(key), allowed);
+    }
+
+    /** The items of a list (empty when absent), each with its path "key[i]". */
+    public List<Item> list(String key) {
+        if (!has(key)) {
+            return List.of();
+        }
+        YamlNode value = node(key);
+        if (!(value instanceof YamlNode.Sequence seq)) {
+            throw invalid(key, "a list");
+        }
+        List<Item> items = new ArrayList<>();
+        for (int i = 0; i < seq.items().size(); i++) {
+            items.add(new Item(seq.items().get(i), path(key) + "[" + i + "]"));
+        }
+        return items;
+    }
+
+    public List<String> strings(String key) {
+        List<String> out = new ArrayList<>();
+        for (Item item : list(key)) {
+            out.add(item.string());
+        }
+        return List.copyOf(out);
+    }
+
+    /** A mapping of strings to strings, e.g. labels; empty when absent. */
+    public Map<String, String> stringMap(String key) {
+        if (!has(key)) {
+            return Map.of();
+        }
+        YamlNode value = node(key);
+        if (!(value instanceof YamlNode.Mapping mapping)) {
+            throw invalid(key, "a mapping of strings");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (YamlNode.Field field : mapping.fields().values()) {
+            if (!(field.value() instanceof YamlNode.Scalar s) || s.type() == YamlNode.ScalarType.NULL) {
+                throw new ConfigException(field.value().location(), path(key) + "." + field.key() + ": "
+                        + field.value().describe() + " (expected: a string)");
+            }
+            out.put(field.key(), s.text());
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    private static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    /** One element of a list. */
+    public record Item(YamlNode node, String path) {
+        public Fields object(String... allowed) {
+            return Fields.of(node, path, allowed);
+        }
+
+        public String string() {
+            if (!(node instanceof YamlNode.Scalar s) || s.type() != YamlNode.ScalarType.STRING || s.text().isEmpty()) {
+                throw new ConfigException(node.location(), path + ": " + node.describe() + " (expected: a non-empty string)");
+            }
+            return s.text();
+        }
+    }
+}

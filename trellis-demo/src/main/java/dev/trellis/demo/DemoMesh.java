@@ -1,0 +1,287 @@
+package dev.trellis.demo;
+
+import dev.trellis.demo.app.OutboundClient;
+import dev.trellis.demo.app.TraceHeaders;
+import dev.trellis.demo.metrics.MetricsSnapshot;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code trellis demo}: starts the demo services, each behind its own sidecar, plus a client sidecar; drives
+ * a steady load at web through the client; prints every few seconds what the sidecars' metrics say about every
+ * service and every call between them; and stops every process it started when the time is up or on Ctrl-C.
+ */
+public final class DemoMesh {
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(60);
+    private static final String CLEAR_SCREEN = "\u001b[H\u001b[2J";
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final DemoOptions options;
+    private final PrintStream out;
+    private final AdminClient admin = new AdminClient();
+    private final StatsTable table;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Object lifecycle = new Object();
+    private volatile MeshPlan plan;
+    private volatile Path logs;
+    private volatile MeshProcesses processes;
+    private volatile LoadGenerator load;
+    private volatile Map<String, MetricsSnapshot> baseline;
+    private volatile List<String> banner = List.of();
+
+    private DemoMesh(DemoOptions options) {
+        this.options = options;
+        this.out = options.out();
+        this.table = new StatsTable(options.ansi());
+    }
+
+    /** Runs the demo; returns the process exit code (0 when it ran and stopped as asked). */
+    public static int run(DemoOptions options) {
+        DemoMesh mesh = new DemoMesh(options);
+        Thread hook = new Thread(mesh::close, "trellis-demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            mesh.runUntilStopped();
+            return 0;
+        } catch (DemoException e) {
+            if (mesh.closing.get()) {
+                return 0;
+            }
+            options.err().println("trellis demo: " + e.getMessage());
+            return 1;
+        } finally {
+            mesh.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is already running the close
+            }
+        }
+    }
+
+    private void runUntilStopped() {
+        Path workDir = options.workDir().orElseGet(DemoMesh::newTempDir);
+        MeshPlan plan = MeshPlan.allocate();
+        Path config = workDir.resolve("mesh.yaml");
+        try {
+            logs = Files.createDirectories(workDir.resolve("logs"));
+            Files.writeString(config, MeshYaml.render(plan));
+        } catch (IOException e) {
+            throw new DemoException("cannot write to " + workDir + ": " + e.getMessage(), e);
+        }
+        this.plan = plan;
+        MeshProcesses started = new MeshProcesses(plan, config, logs, options.launcher(), admin);
+        synchronized (lifecycle) {
+            if (closing.get()) {
+                return;
+            }
+            processes = started;
+            out.println("trellis demo: starting " + plan.members().size() + " sidecars and their services;"
+                    + " mesh config " + config + ", logs in " + logs);
+            out.flush();
+            started.start();
+        }
+        long startedAt = System.nanoTime();
+        started.awaitReady(STARTUP_TIMEOUT);
+        out.printf(Locale.ROOT, "trellis demo: %d processes ready in %.1fs%n",
+                started.count(), (System.nanoTime() - startedAt) / 1e9);
+
+        OutboundClient client = new OutboundClient(plan.member("client").outboundAddress(), Duration.ofSeconds(5));
+        warmUp(client);
+        banner = banner(config);
+        if (!options.ansi()) {
+            banner.forEach(out::println);
+            out.flush();
+        }
+        Map<String, MetricsSnapshot> previous = scrapeAll();
+        synchronized (lifecycle) {
+            if (closing.get()) {
+                return;
+            }
+            baseline = previous;
+            load = new LoadGenerator(client, options.rps());
+            load.start();
+        }
+        long end = options.duration().map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
+        while (true) {
+            long remaining = end - System.nanoTime();
+            if (remaining <= 0) {
+                return;
+            }
+            if (await(Math.min(options.interval().toNanos(), remaining))) {
+                return;
+            }
+            Map<String, MetricsSnapshot> current = scrapeAll();
+            print("[" + LocalTime.now().format(CLOCK) + "] traffic over the last "
+                    + seconds(current, previous) + ":", previous, current);
+            previous = current;
+        }
+    }
+
+    /** Waits for the interval; true when a stop was asked for meanwhile. */
+    private boolean await(long nanos) {
+        try {
+            return stopRequested.await(nanos, TimeUnit.NANOSECONDS) || closing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /** Waits until web answers through the mesh, so the first numbers are not connection set-up. */
+    private void warmUp(OutboundClient client) {
+        long deadline = System.nanoTime() + WARM_UP_TIMEOUT.toNanos();
+        String last = "";
+        int attempts = 0;
+        while (System.nanoTime() < deadline && !closing.get()) {
+            attempts++;
+            try {
+                HttpResponse<String> response = client.get("web", "/", TraceHeaders.NONE).get(5, TimeUnit.SECONDS);
+                if (response.statusCode() == 200) {
+                    out.println("trellis demo: web answers through the mesh"
+                            + (attempts > 1 ? " (after " + attempts + " attempts)" : ""));
+                    return;
+                }
+                last = "status " + response.statusCode() + ": " + response.body();
+            } catch (ExecutionException | TimeoutException e) {
+                last = String.valueOf(e.getCause() == null ? e : e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            processes.failIfAnyExited();
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        out.println("trellis demo: warning: web did not answer through the mesh within " + WARM_UP_TIMEOUT.toSeconds()
+                + "s (last: " + last + "); sending traffic anyway");
+    }
+
+    private List<String> banner(Path config) {
+        List<String> lines = new ArrayList<>();
+        MeshPlan.Member client = plan.member("client");
+        lines.add("Trellis demo mesh: web (HTTP) -> catalog (HTTP, split "
+                + MeshYaml.CATALOG_V1_WEIGHT + "% v1 / " + MeshYaml.CATALOG_V2_WEIGHT + "% v2) and recommend (gRPC);"
+                + " the client sidecar sends " + options.rps() + " req/s to web.");
+        lines.add("  mesh config  " + config);
+        lines.add("  logs         " + logs);
+        lines.add(String.format(Locale.ROOT, "  %-11s %8s %9s %8s  %s", "SIDECAR", "APP", "OUTBOUND", "INBOUND",
+                "ADMIN (GET /ready, /metrics, /config_dump)"));
+        for (MeshPlan.Member member : plan.members()) {
+            MeshPlan.SidecarPorts ports = member.sidecar();
+            lines.add(String.format(Locale.ROOT, "  %-11s %8s %9d %8d  %s  %s", member.service(),
+                    member.app().isPresent() ? Integer.toString(ports.app()) : "-", ports.outbound(), ports.inbound(),
+                    AdminClient.url(ports.admin(), "/metrics"), AdminClient.url(ports.admin(), "/config_dump")));
+        }
+        lines.add("  try:  curl -H 'Host: web' http://" + client.outboundAddress() + "/"
+                + "     (or /feed: recommend's gRPC stream, via web)");
+        lines.add(options.duration()
+                .map(d -> "  stops after " + d.toSeconds() + "s of traffic.")
+                .orElse("  Ctrl-C stops the mesh."));
+        return List.copyOf(lines);
+    }
+
+    /** One scrape per sidecar; a sidecar that does not answer is left out (its rows say so). */
+    private Map<String, MetricsSnapshot> scrapeAll() {
+        Map<String, MetricsSnapshot> snapshots = new LinkedHashMap<>();
+        for (MeshPlan.Member member : plan.members()) {
+            try {
+                snapshots.put(member.service(), admin.metrics(member.sidecar().admin()));
+            } catch (IOException e) {
+                // shown as "metrics unavailable"
+            }
+        }
+        return snapshots;
+    }
+
+    private void print(String title, Map<String, MetricsSnapshot> before, Map<String, MetricsSnapshot> after) {
+        List<String> lines = new ArrayList<>();
+        lines.add(title);
+        lines.addAll(table.render("SERVICE", MeshStats.services(plan, before, after)));
+        lines.addAll(table.render("CALL", MeshStats.edges(plan, before, after)));
+        LoadGenerator.Counts counts = load.counts();
+        lines.add(String.format(Locale.ROOT, "load: %d sent, %d ok, %d failed, %d skipped",
+                counts.sent(), counts.ok(), counts.failed(), counts.skipped()));
+        if (!counts.lastFailure().isEmpty()) {
+            lines.add("last failure: " + counts.lastFailure());
+        }
+        processes.exited().forEach(gone -> lines.add("warning: " + gone));
+        synchronized (out) {
+            if (options.ansi()) {
+                out.print(CLEAR_SCREEN);
+                banner.forEach(out::println);
+            }
+            out.println();
+            lines.forEach(out::println);
+            out.flush();
+        }
+    }
+
+    private static String seconds(Map<String, MetricsSnapshot> current, Map<String, MetricsSnapshot> previous) {
+        long nanos = 0;
+        for (Map.Entry<String, MetricsSnapshot> entry : current.entrySet()) {
+            MetricsSnapshot before = previous.get(entry.getKey());
+            if (before != null) {
+                nanos = Math.max(nanos, entry.getValue().nanoTime() - before.nanoTime());
+            }
+        }
+        return String.format(Locale.ROOT, "%.1fs", nanos / 1e9);
+    }
+
+    /** Stops the load, prints the totals since the load began, then stops every child process. Idempotent. */
+    private void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        stopRequested.countDown();
+        LoadGenerator running;
+        Map<String, MetricsSnapshot> start;
+        MeshProcesses children;
+        synchronized (lifecycle) {
+            running = load;
+            start = baseline;
+            children = processes;
+        }
+        if (running != null) {
+            running.close();
+            running.drain(Duration.ofSeconds(6));
+            Map<String, MetricsSnapshot> end = scrapeAll();
+            print("totals over " + seconds(end, start) + " of traffic:", start, end);
+        }
+        if (children != null) {
+            children.close();
+            out.println("trellis demo: stopped " + children.count() + " processes; logs kept in " + logs);
+            out.flush();
+        }
+    }
+
+    private static Path newTempDir() {
+        try {
+            return Files.createTempDirectory("trellis-demo-");
+        } catch (IOException e) {
+            throw new DemoException("cannot create a temporary directory: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package dev.trellis.proxy;
+
+import dev.trellis.proxy.admin.AdminServer;
+import dev.trellis.proxy.admin.ConfigDump;
+import dev.trellis.proxy.config.ListenerConfig;
+import dev.trellis.proxy.config.ProxySnapshot;
+import dev.trellis.proxy.http.DrainEvent;
+import dev.trellis.proxy.listener.ListenerInitializer;
+import dev.trellis.proxy.metrics.ProxyMetrics;
+import dev.trellis.proxy.runtime.ConfigStore;
+import dev.trellis.proxy.runtime.DrainTracker;
+import dev.trellis.proxy.runtime.ListenerContext;
+import dev.trellis.proxy.runtime.RuntimeConfig;
+import dev.trellis.proxy.transport.Transport;
+import dev.trellis.proxy.upstream.Upstreams;
+import dev.trellis.proxy.upstream.pool.Connector;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sidecar proxy: an outbound listener (the app calls other services through it), an inbound listener
+ * (callers reach the app through it), outbound TCP listeners the configuration declares, and an admin
+ * listener. Configuration arrives as {@link ProxySnapshot}s through {@link #apply}, from whichever source.
+ */
+public final class Proxy implements AdminServer.Admin {
+    private static final Logger log = LoggerFactory.getLogger(Proxy.class);
+
+    private final ProxyOptions options;
+    private final Transport transport = Transport.best();
+    private final EventLoopGroup workers;
+    private final ProxyMetrics metrics;
+    private final ConfigStore config;
+    private final DrainTracker drain = new DrainTracker();
+    private final Connector connector;
+    private final Upstreams upstreams;
+    private final ChannelGroup accepted = new DefaultChannelGroup("accepted", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup servers = new DefaultChannelGroup("servers", GlobalEventExecutor.INSTANCE);
+    private final Map<Integer, Channel> outboundTcp = new HashMap<>();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile String configSource = "none";
+    private Channel outbound;
+    private Channel inbound;
+    private Channel admin;
+
+    private Proxy(ProxyOptions options) {
+        this.options = options;
+        this.workers = transport.newGroup(options.workers(), new DefaultThreadFactory("trellis-worker", false));
+        this.metrics = new ProxyMetrics(options.service());
+        this.config = new ConfigStore(metrics);
+        this.connector = new Connector(transport);
+        this.upstreams = new Upstreams(connector);
+    }
+
+    /** Binds every listener; the proxy serves requests once the first configuration is applied. */
+    public static Proxy start(ProxyOptions options) throws InterruptedException {
+        Proxy p = new Proxy(options);
+        p.bind();
+        return p;
+    }
+
+    private void bind() throws InterruptedException {
+        ListenerContext out = new ListenerContext("outbound", "outbound", config, metrics, upstreams, options, drain);
+        ListenerContext in = new ListenerContext("inbound", "inbound", config, metrics, upstreams, options, drain);
+        outbound = bind(options.outboundPort(), new ListenerInitializer(out, connector, accepted, false));
+        inbound = bind(options.inboundPort(), new ListenerInitializer(in, connector, accepted, true));
+        admin = bind(options.adminPort(), new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new AdminServer(Proxy.this));
+            }
+        });
+        log.info("trellis proxy for {} ({}): outbound {}, inbound {}, admin {}", options.service(), transport,
+                outboundPort(), inboundPort(), adminPort());
+    }
+
+    private Channel bind(int port, ChannelInitializer<Channel> initializer) throws InterruptedException {
+        Channel ch = new ServerBootstrap()
+                .group(workers)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer)
+                .bind(new InetSocketAddress(options.bindAddress(), port))
+                .sync()
+                .channel();
+        servers.add(ch);
+        return ch;
+    }
+
+    /** Swaps in a new configuration; in-flight requests finish on the one they started with. */
+    public synchronized void apply(ProxySnapshot snapshot, String source) {
+        config.update(snapshot);
+        configSource = source;
+        syncOutboundTcpListeners(snapshot);
+    }
+
+    public void apply(ProxySnapshot snapshot) {
+        apply(snapshot, configSource);
+    }
+
+    private void syncOutboundTcpListeners(ProxySnapshot snapshot) {
+        Map<Integer, ListenerConfig> wanted = new HashMap<>();
+        for (ListenerConfig l : snapshot.listeners().values()) {
+            if (l.direction() == ListenerConfig.Direction.OUTBOUND && l.protocol() == ListenerConfig.ListenerProtocol.TCP
+                    && l.port() > 0) {
+                wanted.put(l.port(), l);
+            }
+        }
+        outboundTcp.entrySet().removeIf(e -> {
+            if (!wanted.containsKey(e.getKey())) {
+                e.getValue().close();
+                return true;
+            }
+            return false;
+        });
+        for (ListenerConfig l : wanted.values()) {
+            if (!outboundTcp.containsKey(l.port())) {
+                ListenerContext ctx = new ListenerContext(l.name(), "outbound", config, metrics, upstreams, options, drain);
+                try {
+                    outboundTcp.put(l.port(), bind(l.port(), new ListenerInitializer(ctx, connector, accepted, true)));
+                } catch (Exception e) {
+                    log.error("listener {}: cannot bind port {}: {}", l.name(), l.port(), e.toString());
+                }
+            }
+        }
+    }
+
+    public int outboundPort() {
+        return ((InetSocketAddress) outbound.localAddress()).getPort();
+    }
+
+    public int inboundPort() {
+        return ((InetSocketAddress) inbound.localAddress()).getPort();
+    }
+
+    public int adminPort() {
+        return ((InetSocketAddress) admin.localAddress()).getPort();
+    }
+
+    public ProxyMetrics proxyMetrics() {
+        return metrics;
+    }
+
+    @Override
+    public boolean ready() {
+        return config.ready() && !drain.draining();
+    }
+
+    @Override
+    public String metrics() {
+        return metrics.scrape();
+    }
+
+    @Override
+    public String configDump() {
+        RuntimeConfig rc = config.current();
+        return ConfigDump.render(options, rc == null ? null : rc.snapshot(), configSource);
+    }
+
+    @Override
+    public void shutdown() {
+        Thread t = new Thread(this::drainAndStop, "trellis-drain");
+        t.setDaemon(false);
+        t.start();
+    }
+
+    /**
+     * Stops accepting, lets in-flight requests finish (up to the drain timeout), then closes everything.
+     * Idempotent; blocks the calling thread (never call it on an event loop).
+     */
+    public void drainAndStop() {
+        synchronized (this) {
+            if (drain.draining()) {
+                terminated.join();
+                return;
+            }
+            drain.startDraining();
+        }
+        log.info("draining: {} request(s) in flight, up to {}", drain.inFlight(), options.drainTimeout());
+        for (Channel s : servers) {
+            if (s != admin) {
+                s.close().syncUninterruptibly();
+            }
+        }
+        accepted.forEach(ch -> ch.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
+        long deadline = System.nanoTime() + options.drainTimeout().toNanos();
+        while (drain.inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        admin.close().syncUninterruptibly();
+        accepted.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        upstreams.closeAll();
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        log.info("stopped");
+        terminated.complete(null);
+    }
+
+    /** Completes when the proxy has stopped. */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.trellis.proxy.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where a matched request goes.
+ *
+ * @param backends weighted clusters; a request picks one in proportion to the weights (at least one,
+ *                 weights &gt;= 0, total &gt; 0)
+ * @param timeout  whole-request timeout, {@link Duration#ZERO} for none
+ */
+public record RouteAction(List<WeightedCluster> backends, Duration timeout) {
+
+    public RouteAction {
+        backends = List.copyOf(backends);
+        Objects.requireNonNull(timeout, "timeout");
+        if (backends.isEmpty()) {
+            throw new IllegalArgumentException("backends: [] (expected: at least one backend)");
+        }
+        long total = 0;
+        for (WeightedCluster b : backends) {
+            total += b.weight();
+        }
+        if (total <= 0) {
+            throw new IllegalArgumentException("backends: total weight " + total + " (expected: > 0)");
+        }
+    }
+
+    public static RouteAction to(String cluster) {
+        return new RouteAction(List.of(new WeightedCluster(cluster, 1)), Duration.ZERO);
+    }
+
+    public record WeightedCluster(String cluster, int weight) {
+        public WeightedCluster {
+            Objects.requireNonNull(cluster, "cluster");
+            if (weight < 0) {
+                throw new IllegalArgumentException("weight: " + weight + " (expected: >= 0)");
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.trellis.proxy.listener;
+
+import dev.trellis.proxy.http.DrainEvent;
+import dev.trellis.proxy.http.HttpProxyHandler;
+import dev.trellis.proxy.runtime.ListenerContext;
+import dev.trellis.proxy.upstream.pool.Connector;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+
+/** Installs the server side of HTTP/1.1 or HTTP/2 on an accepted connection, ending in {@link HttpProxyHandler}. */
+final class HttpPipelines {
+    private static final int WINDOW = 1024 * 1024;
+
+    private HttpPipelines() {
+    }
+
+    static void http1(ChannelPipeline p, ListenerContext listener) {
+        p.addLast("http-codec", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(listener.options().maxInitialLineBytes())
+                .setMaxHeaderSize(listener.options().maxHeaderBytes())
+                .setMaxChunkSize(64 * 1024)));
+        p.addLast("keepalive", new HttpServerKeepAliveHandler());
+        p.addLast("expect", new HttpServerExpectContinueHandler());
+        p.addLast("proxy", new HttpProxyHandler(listener, false));
+    }
+
+    static void http2(ChannelPipeline p, ListenerContext listener) {
+        p.addLast("h2", Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings()
+                        .maxConcurrentStreams(listener.options().maxConcurrentStreams())
+                        .initialWindowSize(WINDOW)
+                        .maxHeaderListSize(listener.options().maxHeaderBytes()))
+                .build());
+        p.addLast("mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel ch) {
+                ch.config().setWriteBufferWaterMark(Connector.WATER_MARK);
+                ch.pipeline().addLast("codec", new Http2StreamFrameToHttpObjectCodec(true, false));
+                ch.pipeline().addLast("proxy", new HttpProxyHandler(listener, true));
+            }
+        }));
+        p.addLast("drain", new GoAwayOnDrain());
+    }
+
+    /** Draining an HTTP/2 connection: GOAWAY lets open streams finish and stops new ones. */
+    private static final class GoAwayOnDrain extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt == DrainEvent.INSTANCE) {
+                ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.trellis.proxy.runtime;
+
+import dev.trellis.proxy.config.ProxySnapshot;
+import dev.trellis.proxy.metrics.ProxyMetrics;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Holds the configuration in force. Updates compile off the event loops and swap one volatile reference,
+ * so a request reads one consistent snapshot and in-flight requests finish on the one they started with.
+ */
+public final class ConfigStore {
+    private final ProxyMetrics metrics;
+    private final AtomicLong updates = new AtomicLong();
+    private volatile RuntimeConfig current;
+
+    public ConfigStore(ProxyMetrics metrics) {
+        this.metrics = metrics;
+        metrics.gauge("proxy_config_updates_total", updates::get);
+        metrics.gauge("proxy_ready", () -> current == null ? 0 : 1);
+    }
+
+    /** Null until the first configuration arrives. */
+    public RuntimeConfig current() {
+        return current;
+    }
+
+    public boolean ready() {
+        return current != null;
+    }
+
+    public void update(ProxySnapshot snapshot) {
+        RuntimeConfig compiled = RuntimeConfig.compile(snapshot, metrics);
+        current = compiled;
+        updates.incrementAndGet();
+    }
+}

@@ -1,0 +1,19 @@
+package dev.trellis.proxy.runtime;
+
+import dev.trellis.proxy.ProxyOptions;
+import dev.trellis.proxy.metrics.ProxyMetrics;
+import dev.trellis.proxy.upstream.Upstreams;
+
+/**
+ * What the handlers of one listener share: its name in the configuration, its direction label and the
+ * proxy-wide services.
+ */
+public record ListenerContext(
+        String name,
+        String direction,
+        ConfigStore config,
+        ProxyMetrics metrics,
+        Upstreams upstreams,
+        ProxyOptions options,
+        DrainTracker drain) {
+}

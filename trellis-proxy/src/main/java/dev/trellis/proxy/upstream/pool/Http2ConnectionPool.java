@@ -1,0 +1,151 @@
+package dev.trellis.proxy.upstream.pool;
+
+import dev.trellis.proxy.config.ClusterConfig;
+import dev.trellis.proxy.config.Endpoint;
+import dev.trellis.proxy.upstream.UpstreamHandler;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Multiplexed HTTP/2 connections to one endpoint, owned by one event loop: requests open streams on a
+ * shared connection; another connection opens only when the peer's stream limit is reached.
+ */
+public final class Http2ConnectionPool {
+    /** Generous windows: a stream is paused by flow control, not by a tiny default window. */
+    static final int WINDOW = 1024 * 1024;
+
+    private final EventLoop loop;
+    private final Endpoint endpoint;
+    private final Connector connector;
+    private final List<Connection> connections = new ArrayList<>(2);
+
+    public Http2ConnectionPool(EventLoop loop, Endpoint endpoint, Connector connector) {
+        this.loop = loop;
+        this.endpoint = endpoint;
+        this.connector = connector;
+    }
+
+    /** A new stream whose pipeline speaks HttpObjects and ends in an {@link UpstreamHandler}. */
+    public Future<Channel> openStream(ClusterConfig cluster) {
+        Connection c = usableConnection(cluster);
+        Promise<Channel> p = loop.newPromise();
+        c.ready.addListener(done -> {
+            if (!done.isSuccess()) {
+                connections.remove(c);
+                p.setFailure(done.cause());
+                return;
+            }
+            new Http2StreamChannelBootstrap(c.channel).handler(new ChannelInitializer<Http2StreamChannel>() {
+                @Override
+                protected void initChannel(Http2StreamChannel ch) {
+                    ch.config().setWriteBufferWaterMark(Connector.WATER_MARK);
+                    ch.pipeline().addLast("codec", new Http2StreamFrameToHttpObjectCodec(false, false));
+                    ch.pipeline().addLast("upstream", new UpstreamHandler());
+                }
+            }).open().addListener(opened -> {
+                if (opened.isSuccess()) {
+                    p.setSuccess((Channel) opened.getNow());
+                } else {
+                    p.setFailure(opened.cause());
+                }
+            });
+        });
+        return p;
+    }
+
+    private Connection usableConnection(ClusterConfig cluster) {
+        for (Connection c : connections) {
+            if (c.usable()) {
+                return c;
+            }
+        }
+        Connection c = connect(cluster);
+        connections.add(c);
+        return c;
+    }
+
+    private Connection connect(ClusterConfig cluster) {
+        long idleMillis = cluster.idleTimeout().toMillis();
+        ChannelFuture f = connector.connect(loop, endpoint, cluster, new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                Http2FrameCodec codec = Http2FrameCodecBuilder.forClient()
+                        .initialSettings(Http2Settings.defaultSettings().pushEnabled(false).initialWindowSize(WINDOW)
+                                .maxHeaderListSize(64 * 1024))
+                        .autoAckPingFrame(true)
+                        .build();
+                ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+                ch.pipeline().addLast("h2", codec);
+                ch.pipeline().addLast("mux", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                ch.pipeline().addLast("idle-close", new IdleCloser());
+            }
+        });
+        Connection c = new Connection(f);
+        f.channel().closeFuture().addListener(x -> connections.remove(c));
+        return c;
+    }
+
+    public void closeAll() {
+        for (Connection c : new ArrayList<>(connections)) {
+            c.channel.close();
+        }
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    private static final class Connection {
+        final Channel channel;
+        final ChannelFuture ready;
+
+        Connection(ChannelFuture ready) {
+            this.channel = ready.channel();
+            this.ready = ready;
+        }
+
+        boolean usable() {
+            if (!ready.isDone()) {
+                return true; // still connecting: queue behind it rather than open another
+            }
+            if (!ready.isSuccess() || !channel.isActive()) {
+                return false;
+            }
+            Http2FrameCodec codec = channel.pipeline().get(Http2FrameCodec.class);
+            return codec != null && !codec.connection().goAwayReceived() && codec.connection().local().canOpenStream();
+        }
+    }
+
+    /** Closes the connection once it has been idle with no open stream for the idle timeout. */
+    private static final class IdleCloser extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent) {
+                Http2FrameCodec codec = ctx.pipeline().get(Http2FrameCodec.class);
+                if (codec == null || codec.connection().numActiveStreams() == 0) {
+                    ctx.close();
+                }
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.trellis.proxy.xds;
+
+import dev.trellis.config.xds.XdsNames;
+import dev.trellis.proxy.config.Route;
+import dev.trellis.proxy.config.RouteAction;
+import dev.trellis.proxy.config.RouteMatch;
+import dev.trellis.proxy.config.RouteTable;
+import dev.trellis.proxy.config.VirtualHost;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * RDS RouteConfiguration to {@link RouteTable}. Unset RouteAction.timeout means Envoy's 15 s; a retry
+ * policy that would retry is refused (the proxy's routes do not retry yet), but its per_try_timeout
+ * bounds the single attempt and so the route's timeout.
+ */
+public final class RouteDecoder {
+    static final String TYPE = "route configuration";
+    static final Duration ENVOY_ROUTE_TIMEOUT = Duration.ofSeconds(15);
+
+    private RouteDecoder() {}
+
+    public static RouteTable decode(RouteConfiguration rc) {
+        String name = rc.getName();
+        if (name.isEmpty()) {
+            throw new XdsResourceException(TYPE, name, "name: \"\" (expected: a name)");
+        }
+        List<VirtualHost> hosts = new ArrayList<>();
+        for (int v = 0; v < rc.getVirtualHostsCount(); v++) {
+            hosts.add(virtualHost(rc.getVirtualHosts(v), name, "virtual_hosts[" + v + "]"));
+        }
+        return new RouteTable(name, hosts);
+    }
+
+    private static VirtualHost virtualHost(io.envoyproxy.envoy.config.route.v3.VirtualHost vh, String table, String field) {
+        if (vh.getDomainsCount() == 0) {
+            throw new XdsResourceException(TYPE, table, field + ".domains: [] (expected: at least one domain)");
+        }
+        List<String> domains = vh.getDomainsList().stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
+        List<Route> routes = new ArrayList<>();
+        for (int r = 0; r < vh.getRoutesCount(); r++) {
+            routes.add(route(vh.getRoutes(r), table, field + ".routes[" + r + "]"));
+        }
+        String service = TrellisMetadata.string(vh.getMetadata(), XdsNames.KEY_SERVICE);
+        return new VirtualHost(vh.getName(), service != null ? service : vh.getName(), domains, routes);
+    }
+
+    private static Route route(io.envoyproxy.envoy.config.route.v3.Route r, String table, String field) {
+        if (r.getActionCase() != io.envoyproxy.envoy.config.route.v3.Route.ActionCase.ROUTE) {
+            throw new XdsResourceException(TYPE, table, field + ": " + r.getActionCase().name().toLowerCase(Locale.ROOT)
+                    + " (expected: route)");
+        }
+        RouteMatch match = RouteMatchDecoder.decode(r.getMatch(), table, field + ".match");
+        return new Route(r.getName(), match, action(r.getRoute(), table, field + ".route"));
+    }
+
+    private static RouteAction action(io.envoyproxy.envoy.config.route.v3.RouteAction a, String table, String field) {
+        if (!a.getPrefixRewrite().isEmpty() || a.hasRegexRewrite() || !a.getHostRewriteLiteral().isEmpty()) {
+            throw new XdsResourceException(TYPE, table, field + ": path or host rewrite (expected: none; rewrites are not supported)");
+        }
+        List<RouteAction.WeightedCluster> backends = new ArrayList<>();
+        switch (a.getClusterSpecifierCase()) {
+            case CLUSTER -> backends.add(new RouteAction.WeightedCluster(a.getCluster(), 1));
+            case WEIGHTED_CLUSTERS -> {
+                List<WeightedCluster.ClusterWeight> weights = a.getWeightedClusters().getClustersList();
+                for (int i = 0; i < weights.size(); i++) {
+                    WeightedCluster.ClusterWeight w = weights.get(i);
+                    if (w.getName().isEmpty()) {
+                        throw new XdsResourceException(TYPE, table, field + ".weighted_clusters.clusters[" + i
+                                + "].name: \"\" (expected: a cluster name)");
+                    }
+                    long weight = Integer.toUnsignedLong(w.getWeight().getValue());
+                    if (weight > Integer.MAX_VALUE) {
+                        throw new XdsResourceException(TYPE, table, field + ".weighted_clusters.clusters[" + i
+                                + "].weight: " + weight + " (expected: <= " + Integer.MAX_VALUE + ")");
+                    }
+                    backends.add(new RouteAction.WeightedCluster(w.getName(), (int) weight));
+                }
+            }
+            default -> throw new XdsResourceException(TYPE, table, field + ": " + a.getClusterSpecifierCase()
+                    + " (expected: cluster or weighted_clusters)");
+        }
+        Duration timeout = a.hasTimeout() ? Durations.of(a.getTimeout(), TYPE, table, field + ".timeout") : ENVOY_ROUTE_TIMEOUT;
+        if (a.hasRetryPolicy()) {
+            var retry = a.getRetryPolicy();
+            int retries = retry.hasNumRetries() ? retry.getNumRetries().getValue() : 1;
+            if (!retry.getRetryOn().isEmpty() && retries > 0) {
+                throw new XdsResourceException(TYPE, table, field + ".retry_policy.num_retries: " + retries
+                        + " (expected: 0; retries are not supported)");
+            }
+            if (retry.hasPerTryTimeout()) {
+                Duration perTry = Durations.of(retry.getPerTryTimeout(), TYPE, table, field + ".retry_policy.per_try_timeout");
+                if (!perTry.isZero() && (timeout.isZero() || perTry.compareTo(timeout) < 0)) {
+                    timeout = perTry; // one attempt, so its limit is the request's
+                }
+            }
+        }
+        try {
+            return new RouteAction(backends, timeout);
+        } catch (IllegalArgumentException e) {
+            throw new XdsResourceException(TYPE, table, field + ".weighted_clusters: " + e.getMessage());
+        }
+    }
+}
