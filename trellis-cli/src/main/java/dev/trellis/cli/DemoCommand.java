@@ -1,11 +1,59 @@
 package dev.trellis.cli;
 
+import dev.trellis.demo.DemoMesh;
+import dev.trellis.demo.DemoOptions;
+import dev.trellis.demo.JavaLauncher;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "demo", description = "Run the demo mesh.")
-final class DemoCommand implements Runnable {
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Run the demo mesh: web (HTTP) calls catalog (HTTP, split 80/20 between v1 and v2) and recommend"
+                        + " (gRPC), each service behind its own sidecar, with steady traffic at web.",
+                "Prints a live table of every service's and every call's request rate, success rate and latency"
+                        + " (from the sidecars' metrics) and where each admin endpoint is. Ctrl-C stops everything."
+        })
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Stop after this long of traffic (e.g. 15s, 2m); default: run until Ctrl-C.")
+    Duration duration;
+
+    @Option(names = "--rps", defaultValue = "30", paramLabel = "N",
+            description = "Requests per second sent to web (default: ${DEFAULT-VALUE}).")
+    int rps;
+
+    @Option(names = "--interval", defaultValue = "3s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "How often the table is printed (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "Where the mesh config and logs go (default: a new temporary directory).")
+    Path workDir;
+
     @Override
-    public void run() {
-        throw new UnsupportedOperationException("demo: not built yet");
+    public Integer call() {
+        DemoOptions options = new DemoOptions(
+                Optional.ofNullable(duration),
+                rps,
+                interval,
+                JavaLauncher.current(TrellisCli.class.getName()),
+                System.out,
+                System.err,
+                isTerminal(),
+                Optional.ofNullable(workDir));
+        return DemoMesh.run(options);
+    }
+
+    /** Redraw and colour only for a person at a terminal; logs and pipes get plain lines. */
+    private static boolean isTerminal() {
+        String term = System.getenv("TERM");
+        return System.console() != null && term != null && !term.equals("dumb") && System.getenv("NO_COLOR") == null;
     }
 }

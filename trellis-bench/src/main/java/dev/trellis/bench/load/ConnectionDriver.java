@@ -134,13 +134,13 @@ final class ConnectionDriver implements ExchangeListener {
     }
 
     @Override
-    public void onResponse(long startNanos, boolean ok) {
+    public void onResponse(long startNanos, int outcome) {
         if (finished) {
             return;
         }
         inFlight--;
         long now = System.nanoTime();
-        recorder.record(startNanos, now, ok);
+        recorder.record(startNanos, now, outcome);
         if (saturating && now - clock.measureEnd() < 0) {
             waiting.add(now);
         }

@@ -6,8 +6,12 @@ interface ExchangeListener {
     /** The connection can take requests. */
     void onReady(ClientConnection connection);
 
-    /** A request finished: a 2xx response arrived in full ({@code ok}), or it failed. */
-    void onResponse(long startNanos, boolean ok);
+    /**
+     * A request finished: its response arrived in full, or it failed.
+     *
+     * @param outcome the response status, or a negative {@link Outcome} code
+     */
+    void onResponse(long startNanos, int outcome);
 
     /** The connection closed; every request it had accepted was already reported. */
     void onClosed(ClientConnection connection);

@@ -23,8 +23,8 @@ final class H2cConnection extends Http2ConnectionHandler implements ClientConnec
     private final ExchangeListener listener;
     private final Http2Headers headers;
     private final Http2Connection.PropertyKey startKey;
-    private final Http2Connection.PropertyKey successKey;
-    private final Http2Connection.PropertyKey okKey;
+    private final Http2Connection.PropertyKey statusKey;
+    private final Http2Connection.PropertyKey endedKey;
     private ChannelHandlerContext ctx;
 
     private H2cConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
@@ -34,14 +34,14 @@ final class H2cConnection extends Http2ConnectionHandler implements ClientConnec
         this.listener = listener;
         this.headers = template.http2Headers();
         this.startKey = connection().newKey();
-        this.successKey = connection().newKey();
-        this.okKey = connection().newKey();
+        this.statusKey = connection().newKey();
+        this.endedKey = connection().newKey();
         connection().addListener(new Http2ConnectionAdapter() {
             @Override
             public void onStreamClosed(Http2Stream stream) {
                 Long start = stream.getProperty(startKey);
                 if (start != null) {
-                    listener.onResponse(start, stream.getProperty(okKey) == Boolean.TRUE);
+                    listener.onResponse(start, outcome(stream));
                 }
             }
         });
@@ -72,7 +72,7 @@ final class H2cConnection extends Http2ConnectionHandler implements ClientConnec
         Http2Stream stream = connection().stream(streamId);
         if (stream == null) {
             // The encoder refused the stream (the connection is closing): report it as failed right away.
-            listener.onResponse(startNanos, false);
+            listener.onResponse(startNanos, Outcome.REFUSED);
             return;
         }
         stream.setProperty(startKey, startNanos);
@@ -118,7 +118,7 @@ final class H2cConnection extends Http2ConnectionHandler implements ClientConnec
             Http2Stream stream = connection().stream(streamId);
             CharSequence status = responseHeaders.status();
             if (stream != null && status != null) {
-                stream.setProperty(successKey, status.length() == 3 && status.charAt(0) == '2');
+                stream.setProperty(statusKey, parseStatus(status));
             }
             ended(streamId, endOfStream);
         }
@@ -130,13 +130,33 @@ final class H2cConnection extends Http2ConnectionHandler implements ClientConnec
             return data.readableBytes() + padding;
         }
 
-        /** Only a 2xx response read to its end counts as a success; a reset after the headers does not. */
         private void ended(int streamId, boolean endOfStream) {
             Http2Stream stream = connection().stream(streamId);
-            if (endOfStream && stream != null && stream.getProperty(successKey) == Boolean.TRUE) {
-                stream.setProperty(okKey, Boolean.TRUE);
+            if (endOfStream && stream != null) {
+                stream.setProperty(endedKey, Boolean.TRUE);
             }
         }
+    }
+
+    /** The status if the response was read to its end; a stream reset after the headers is no success. */
+    private int outcome(Http2Stream stream) {
+        Integer status = stream.getProperty(statusKey);
+        if (stream.getProperty(endedKey) == Boolean.TRUE) {
+            return status != null ? status : Outcome.MALFORMED_RESPONSE;
+        }
+        return ctx.channel().isActive() ? Outcome.STREAM_RESET : Outcome.CONNECTION_LOST;
+    }
+
+    private static int parseStatus(CharSequence status) {
+        int code = 0;
+        for (int i = 0; i < status.length(); i++) {
+            char c = status.charAt(i);
+            if (c < '0' || c > '9' || i >= 3) {
+                return Outcome.MALFORMED_RESPONSE;
+            }
+            code = code * 10 + (c - '0');
+        }
+        return status.length() == 3 ? code : Outcome.MALFORMED_RESPONSE;
     }
 
     private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2cConnection, Builder> {

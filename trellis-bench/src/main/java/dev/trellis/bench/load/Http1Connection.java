@@ -18,7 +18,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     private ChannelHandlerContext ctx;
     private boolean busy;
     private boolean closing;
-    private boolean ok;
+    private int outcome;
     private long startNanos;
 
     Http1Connection(RequestTemplate template, ExchangeListener listener) {
@@ -39,7 +39,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     @Override
     public void send(long start) {
         busy = true;
-        ok = false;
+        outcome = Outcome.CONNECTION_LOST;
         startNanos = start;
         ctx.write(template.http1(), ctx.voidPromise());
     }
@@ -65,19 +65,19 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
     public void channelRead(ChannelHandlerContext context, Object msg) {
         try {
             if (msg instanceof HttpObject && ((HttpObject) msg).decoderResult().isFailure()) {
+                outcome = Outcome.MALFORMED_RESPONSE;
                 fail(context);
                 return;
             }
             if (msg instanceof HttpResponse) {
                 HttpResponse response = (HttpResponse) msg;
-                int status = response.status().code();
-                ok = status >= 200 && status < 300;
+                outcome = response.status().code();
                 closing |= !HttpUtil.isKeepAlive(response);
             }
             if (msg instanceof LastHttpContent && busy) {
                 busy = false;
                 boolean closeAfter = closing;
-                listener.onResponse(startNanos, ok);
+                listener.onResponse(startNanos, outcome);
                 if (closeAfter) {
                     context.close();
                 }
@@ -92,7 +92,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Clie
         closing = true;
         if (busy) {
             busy = false;
-            listener.onResponse(startNanos, false);
+            listener.onResponse(startNanos, outcome);
         }
         listener.onClosed(this);
         super.channelInactive(context);

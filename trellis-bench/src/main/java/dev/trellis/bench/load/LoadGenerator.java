@@ -46,10 +46,11 @@ public final class LoadGenerator {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends Channel> channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        RequestTemplate template = RequestTemplate.of(spec);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(spec.ioThreads(), io);
         try {
             Connector connector = new Connector(channelType, new InetSocketAddress(address, spec.port()),
-                    spec.protocol(), RequestTemplate.of(spec));
+                    spec.protocol(), template);
             CountDownLatch ready = new CountDownLatch(spec.connections());
             List<ConnectionDriver> drivers = new ArrayList<>();
             List<EventLoop> loops = new ArrayList<>();
@@ -80,6 +81,7 @@ public final class LoadGenerator {
             return merge(drivers, loops, clock, usage);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            template.close();
         }
     }
 

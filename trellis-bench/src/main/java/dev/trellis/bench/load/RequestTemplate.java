@@ -10,18 +10,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The one request every run repeats, encoded once: the generator writes read-only duplicates of the same
- * bytes, so its own cost per request stays a few pointer copies.
+ * The one request every run repeats, encoded once: the generator writes unreleasable duplicates of the same
+ * bytes, so its own cost per request stays a few pointer copies. {@link #close()} frees the bytes once the
+ * connections are gone.
  */
-final class RequestTemplate {
+final class RequestTemplate implements AutoCloseable {
     private final LoadSpec spec;
+    private final ByteBuf http1Bytes;
+    private final ByteBuf bodyBytes;
     private final ByteBuf http1;
     private final ByteBuf body;
 
-    private RequestTemplate(LoadSpec spec, ByteBuf http1, ByteBuf body) {
+    private RequestTemplate(LoadSpec spec, ByteBuf http1Bytes, ByteBuf bodyBytes) {
         this.spec = spec;
-        this.http1 = http1;
-        this.body = body;
+        this.http1Bytes = http1Bytes;
+        this.bodyBytes = bodyBytes;
+        this.http1 = Unpooled.unreleasableBuffer(http1Bytes);
+        this.body = Unpooled.unreleasableBuffer(bodyBytes);
     }
 
     static RequestTemplate of(LoadSpec spec) {
@@ -39,7 +44,13 @@ final class RequestTemplate {
         ByteBuf http1 = Unpooled.directBuffer(headBytes.length + bodyBytes.length)
                 .writeBytes(headBytes).writeBytes(bodyBytes);
         ByteBuf body = Unpooled.directBuffer(bodyBytes.length).writeBytes(bodyBytes);
-        return new RequestTemplate(spec, Unpooled.unreleasableBuffer(http1), Unpooled.unreleasableBuffer(body));
+        return new RequestTemplate(spec, http1, body);
+    }
+
+    @Override
+    public void close() {
+        http1Bytes.release();
+        bodyBytes.release();
     }
 
     /** The whole HTTP/1.1 request, head and body; release of the duplicate is a no-op. */

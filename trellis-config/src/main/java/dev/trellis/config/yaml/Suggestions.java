@@ -18,7 +18,7 @@ final class Suggestions {
                 bestDistance = d;
             }
         }
-        int allowed = Math.max(1, Math.min(3, typo.length() / 4));
+        int allowed = Math.max(2, Math.min(3, typo.length() / 3));
         return bestDistance <= allowed ? best : null;
     }
 

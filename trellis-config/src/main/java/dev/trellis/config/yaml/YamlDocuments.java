@@ -50,7 +50,9 @@ public final class YamlDocuments {
         List<YamlNode> documents = new ArrayList<>();
         for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
             YamlNode node = read(token);
-            if (!(node instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.ScalarType.NULL)) {
+            // an empty document ("---" followed by nothing) reads as null or as an empty string
+            boolean empty = node instanceof YamlNode.Scalar s && (s.text() == null || s.text().isEmpty());
+            if (!empty) {
                 documents.add(node);
             }
         }

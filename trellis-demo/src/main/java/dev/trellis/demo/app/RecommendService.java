@@ -89,7 +89,7 @@ public final class RecommendService extends RecommendGrpc.RecommendImplBase {
         return true;
     }
 
-    /** A stable choice per user, so repeated calls agree; a limit of 0 means 3. */
+    /** A stable ranking per user, so a shorter list is a prefix of a longer one; a limit of 0 means 3. */
     private static List<Recommendation> recommend(RecommendRequest request) {
         int limit = request.getLimit() == 0 ? 3 : request.getLimit();
         int start = Math.floorMod(request.getUser().hashCode(), CATALOG.size());
@@ -97,7 +97,7 @@ public final class RecommendService extends RecommendGrpc.RecommendImplBase {
         for (int i = 0; i < limit; i++) {
             items.add(Recommendation.newBuilder()
                     .setItem(CATALOG.get((start + i) % CATALOG.size()))
-                    .setScore(Math.round((1.0 - (double) i / (limit + 1)) * 100) / 100.0)
+                    .setScore(Math.max(5, 100 - 10 * i) / 100.0)
                     .build());
         }
         return items;

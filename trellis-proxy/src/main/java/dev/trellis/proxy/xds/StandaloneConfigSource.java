@@ -119,6 +119,11 @@ public final class StandaloneConfigSource implements ConfigSource {
         return out;
     }
 
+    /** The watcher thread is running (for tests: after {@link #close()} it ends). */
+    synchronized boolean isWatching() {
+        return watcher != null && watcher.isAlive();
+    }
+
     @Override
     public synchronized void close() {
         closed = true;

@@ -1,0 +1,97 @@
+package dev.trellis.cli;
+
+import dev.trellis.config.xds.ProxyNode;
+import dev.trellis.proxy.Proxy;
+import dev.trellis.proxy.ProxyOptions;
+import dev.trellis.proxy.xds.ConfigSource;
+import dev.trellis.proxy.xds.StandaloneConfigSource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code trellis proxy}: the sidecar, configured from a local file (standalone) or the control plane. */
+@Command(name = "proxy", mixinStandardHelpOptions = true,
+        description = "Run the sidecar proxy beside one service instance.")
+final class ProxyCommand implements Callable<Integer> {
+
+    static final class Source {
+        @Option(names = "--config", paramLabel = "FILE", description = "Standalone mode: the mesh's YAML resources (a file or a directory); reloaded on change.")
+        Path config;
+
+        @Option(names = "--control-plane", paramLabel = "HOST:PORT", description = "Fetch configuration from the control plane over xDS.")
+        String controlPlane;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--service", required = true, description = "The service this sidecar stands beside.")
+    String service;
+
+    @Option(names = "--namespace", defaultValue = "default", description = "The service's namespace (default: ${DEFAULT-VALUE}).")
+    String namespace;
+
+    @Option(names = "--app-port", defaultValue = "0", description = "The local application's port; inbound traffic goes there.")
+    int appPort;
+
+    @Option(names = "--outbound-port", defaultValue = "4140", description = "Outbound listener (default: ${DEFAULT-VALUE}).")
+    int outboundPort;
+
+    @Option(names = "--inbound-port", defaultValue = "4143", description = "Inbound listener (default: ${DEFAULT-VALUE}).")
+    int inboundPort;
+
+    @Option(names = "--admin-port", defaultValue = "4191", description = "Admin listener (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address the listeners bind (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--workers", defaultValue = "0", description = "Event loop threads (default: one per core).")
+    int workers;
+
+    @Option(names = "--drain-timeout", defaultValue = "10s", converter = DurationConverter.class,
+            description = "On SIGTERM or POST /shutdown, how long in-flight requests may finish (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        if (source.controlPlane != null) {
+            System.err.println("trellis proxy: --control-plane: the control plane client is not available in this build; use --config FILE");
+            return 2;
+        }
+        ProxyOptions.Builder options = ProxyOptions.builder(service).namespace(namespace).bindAddress(bind)
+                .outboundPort(outboundPort).inboundPort(inboundPort).adminPort(adminPort).appPort(appPort)
+                .drainTimeout(drainTimeout);
+        if (workers > 0) {
+            options.workers(workers);
+        }
+        ConfigSource config = new StandaloneConfigSource(source.config, new ProxyNode(service, namespace, appPort));
+        Proxy proxy = Proxy.start(options.build());
+        String label = "file:" + source.config.toAbsolutePath();
+        try {
+            config.start(snapshot -> proxy.apply(snapshot, label));
+        } catch (RuntimeException e) {
+            System.err.println("trellis proxy: " + e.getMessage());
+            proxy.drainAndStop();
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            proxy.drainAndStop();
+            closeQuietly(config);
+        }, "trellis-shutdown"));
+        proxy.terminated().join();
+        closeQuietly(config);
+        return 0;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // shutting down
+        }
+    }
+}
