@@ -111,7 +111,7 @@ public final class ConfigLoader {
             throw top.invalid("apiVersion", String.join(" or ", kind.apiVersions()) + " for kind " + kindName);
         }
         Metadata metadata = metadata(top.object("metadata", "name", "namespace", "labels", "annotations"), kind);
-        return kind.read(metadata, document.location(), top.node("spec"));
+        return kind.read(metadata, document.location(), top);
     }
 
     private static Metadata metadata(Fields f, ResourceKind<?> kind) {

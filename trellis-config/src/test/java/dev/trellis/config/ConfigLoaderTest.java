@@ -174,7 +174,7 @@ class ConfigLoaderTest {
 
     @Test
     void missingRequiredFieldIsReportedAtItsMapping() {
-        assertThat(failure(CATALOG.replace("  port: 8080\n", ""))).hasMessage("mesh.yaml:5: spec.port: missing (required)");
+        assertThat(failure(CATALOG.replace("  port: 8080\n", ""))).hasMessage("mesh.yaml:4: spec.port: missing (required)");
         assertThat(failure("apiVersion: trellis.dev/v1alpha1\nkind: Service\nmetadata: {name: a}\n"))
                 .hasMessage("mesh.yaml:1: spec: missing (required)");
     }

@@ -126,8 +126,8 @@ public final class DemoMesh {
             if (remaining <= 0) {
                 return;
             }
-            if (await(Math.min(options.interval().toNanos(), remaining))) {
-                return;
+            if (await(Math.min(options.interval().toNanos(), remaining)) || System.nanoTime() >= end) {
+                return; // at the end the totals follow, not one more short interval
             }
             Map<String, MetricsSnapshot> current = scrapeAll();
             print("[" + LocalTime.now().format(CLOCK) + "] traffic over the last "
@@ -220,6 +220,7 @@ public final class DemoMesh {
         List<String> lines = new ArrayList<>();
         lines.add(title);
         lines.addAll(table.render("SERVICE", MeshStats.services(plan, before, after)));
+        lines.add("");
         lines.addAll(table.render("CALL", MeshStats.edges(plan, before, after)));
         LoadGenerator.Counts counts = load.counts();
         lines.add(String.format(Locale.ROOT, "load: %d sent, %d ok, %d failed, %d skipped",

@@ -1,5 +1,7 @@
 package dev.trellis.bench.load;
 
+import java.util.Map;
+import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -14,6 +16,7 @@ final class LatencyRecorder {
     private final Histogram histogram = new Histogram(MAX_NANOS, 3);
     private long completedInWindow;
     private long errors;
+    private final Map<Integer, Long> failures = new TreeMap<>();
     private long timeouts;
     private long reconnects;
 
@@ -21,9 +24,10 @@ final class LatencyRecorder {
         this.clock = clock;
     }
 
-    void record(long startNanos, long endNanos, boolean ok) {
-        if (!ok) {
+    void record(long startNanos, long endNanos, int outcome) {
+        if (!Outcome.isSuccess(outcome)) {
             errors++;
+            failures.merge(outcome, 1L, Long::sum);
             return;
         }
         if (clock.inWindow(endNanos)) {
@@ -44,9 +48,11 @@ final class LatencyRecorder {
 
     /** A copy for the thread that merges the connections' counts. */
     Counts snapshot() {
-        return new Counts(histogram.copy(), completedInWindow, errors, timeouts, reconnects);
+        return new Counts(histogram.copy(), completedInWindow, errors, Map.copyOf(failures), timeouts, reconnects);
     }
 
-    record Counts(Histogram histogram, long completedInWindow, long errors, long timeouts, long reconnects) {
+    /** @param failures failed requests by {@link Outcome} */
+    record Counts(Histogram histogram, long completedInWindow, long errors, Map<Integer, Long> failures,
+                  long timeouts, long reconnects) {
     }
 }

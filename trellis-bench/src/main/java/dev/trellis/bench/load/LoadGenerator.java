@@ -15,6 +15,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -108,6 +110,7 @@ public final class LoadGenerator {
         long errors = 0;
         long timeouts = 0;
         long reconnects = 0;
+        Map<String, Long> failures = new TreeMap<>();
         for (int i = 0; i < drivers.size(); i++) {
             LatencyRecorder.Counts counts = onLoop(loops.get(i), drivers.get(i)::finish);
             histogram.add(counts.histogram());
@@ -115,9 +118,11 @@ public final class LoadGenerator {
             errors += counts.errors();
             timeouts += counts.timeouts();
             reconnects += counts.reconnects();
+            counts.failures().forEach((outcome, count) -> failures.merge(Outcome.describe(outcome), count, Long::sum));
         }
         double windowSeconds = (clock.measureEnd() - clock.measureStart()) / 1e9;
-        return new LoadResult(spec, histogram, completed, errors, timeouts, reconnects, windowSeconds, usage);
+        return new LoadResult(spec, histogram, completed, errors, failures, timeouts, reconnects, windowSeconds,
+                usage);
     }
 
     private static <T> T onLoop(EventLoop loop, java.util.concurrent.Callable<T> task) throws InterruptedException {

@@ -2,6 +2,8 @@ package dev.trellis.bench.load;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -10,6 +12,7 @@ import org.HdrHistogram.Histogram;
  * @param histogram         latencies (ns) of the successful requests scheduled inside the window
  * @param completedInWindow successful responses that arrived inside the window (throughput)
  * @param errors            failed requests over the whole run: non-2xx, reset, connection lost
+ * @param failures          the failed requests by cause, e.g. "status 503", "connection lost"
  * @param timeouts          requests still unanswered after the drain timeout
  * @param reconnects        connections the peer closed and the generator opened again
  */
@@ -18,6 +21,7 @@ public record LoadResult(
         Histogram histogram,
         long completedInWindow,
         long errors,
+        Map<String, Long> failures,
         long timeouts,
         long reconnects,
         double windowSeconds,
@@ -25,6 +29,7 @@ public record LoadResult(
 
     public LoadResult {
         processes = List.copyOf(processes);
+        failures = Map.copyOf(failures);
     }
 
     public double achievedRate() {
@@ -60,6 +65,8 @@ public record LoadResult(
         text.append(String.format(Locale.ROOT,
                 "achieved    %.1f req/s (%d latencies recorded), %d errors, %d timeouts, %d reconnects%n",
                 achievedRate(), requests(), errors, timeouts, reconnects));
+        new TreeMap<>(failures).forEach((cause, count) ->
+                text.append(String.format(Locale.ROOT, "failed      %d × %s%n", count, cause)));
         text.append(String.format(Locale.ROOT,
                 "latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  mean %.3f%n",
                 percentileMillis(50), percentileMillis(90), percentileMillis(99), percentileMillis(99.9),

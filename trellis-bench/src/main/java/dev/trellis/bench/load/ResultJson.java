@@ -38,6 +38,8 @@ public final class ResultJson {
                 .put("errors", result.errors())
                 .put("timeouts", result.timeouts())
                 .put("reconnects", result.reconnects());
+        ObjectNode failures = json.putObject("failures");
+        new java.util.TreeMap<>(result.failures()).forEach(failures::put);
         json.putObject("latencyMs")
                 .put("p50", result.percentileMillis(50))
                 .put("p90", result.percentileMillis(90))

@@ -26,11 +26,13 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -43,6 +45,7 @@ final class TinyHttpServer implements AutoCloseable {
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicInteger maxConcurrentStreams = new AtomicInteger();
     private final Channel http1;
     private final Channel h2c;
 
@@ -56,7 +59,8 @@ final class TinyHttpServer implements AutoCloseable {
         h2c = bind(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
-                channel.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new H2Responder());
+                Http2FrameCodec codec = Http2FrameCodecBuilder.forServer().build();
+                channel.pipeline().addLast(codec, new H2Responder(codec));
             }
         });
     }
@@ -72,6 +76,11 @@ final class TinyHttpServer implements AutoCloseable {
     /** Requests answered so far. */
     long requests() {
         return requests.get();
+    }
+
+    /** The most h2c streams one connection had open at once. */
+    int maxConcurrentStreams() {
+        return maxConcurrentStreams.get();
     }
 
     @Override
@@ -116,8 +125,15 @@ final class TinyHttpServer implements AutoCloseable {
     }
 
     private final class H2Responder extends ChannelInboundHandlerAdapter {
+        private final Http2FrameCodec codec;
+
+        H2Responder(Http2FrameCodec codec) {
+            this.codec = codec;
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            maxConcurrentStreams.accumulateAndGet(codec.connection().numActiveStreams(), Math::max);
             try {
                 if (msg instanceof Http2HeadersFrame) {
                     Http2HeadersFrame headers = (Http2HeadersFrame) msg;

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +66,7 @@ class ReportTest {
         Histogram histogram = new Histogram(60_000_000_000L, 3);
         histogram.recordValueWithCount(latencyNanos, 1000);
         LoadSpec spec = LoadSpec.of("127.0.0.1", 8080, rate);
-        LoadResult result = new LoadResult(spec, histogram, 1000, 0, 0, 0, 1.0, processes);
+        LoadResult result = new LoadResult(spec, histogram, 1000, 0, Map.of(), 0, 0, 1.0, processes);
         Files.writeString(dir.resolve(contender + "-" + scenario + "-" + round + ".json"),
                 ResultJson.toString(ResultJson.of(result, contender, scenario)));
     }

@@ -9,7 +9,6 @@ import dev.trellis.config.resource.Protocol;
 import dev.trellis.config.resource.Service;
 import dev.trellis.config.yaml.Fields;
 import dev.trellis.config.yaml.GatewayDuration;
-import dev.trellis.config.yaml.YamlNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +35,8 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
     }
 
     @Override
-    public HttpRoute read(Metadata metadata, Location location, YamlNode specNode) {
-        Fields spec = Fields.of(specNode, "spec", "parentRefs", "hostnames", "rules");
+    public HttpRoute read(Metadata metadata, Location location, Fields document) {
+        Fields spec = document.object("spec", "parentRefs", "hostnames", "rules");
         List<HttpRoute.ParentRef> parents = new ArrayList<>();
         for (Fields.Item item : spec.list("parentRefs")) {
             parents.add(parentRef(item.object("group", "kind", "name", "namespace", "port"), metadata.namespace()));

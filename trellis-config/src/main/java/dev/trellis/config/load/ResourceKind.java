@@ -5,7 +5,7 @@ import dev.trellis.config.Location;
 import dev.trellis.config.ResourceSet;
 import dev.trellis.config.resource.Metadata;
 import dev.trellis.config.resource.Resource;
-import dev.trellis.config.yaml.YamlNode;
+import dev.trellis.config.yaml.Fields;
 import java.util.List;
 import java.util.Set;
 
@@ -31,9 +31,10 @@ public interface ResourceKind<R extends Resource> {
     /**
      * Reads the spec of one document.
      *
+     * @param document the whole document; read {@code document.object("spec", ...)}
      * @throws dev.trellis.config.ConfigException naming the field and its line
      */
-    R read(Metadata metadata, Location location, YamlNode spec);
+    R read(Metadata metadata, Location location, Fields document);
 
     /** Checks references to other resources once every file is read; adds a problem per broken one. */
     default void check(R resource, ResourceSet all, List<ConfigProblem> problems) {}

@@ -7,7 +7,6 @@ import dev.trellis.config.resource.Metadata;
 import dev.trellis.config.resource.Protocol;
 import dev.trellis.config.resource.Service;
 import dev.trellis.config.yaml.Fields;
-import dev.trellis.config.yaml.YamlNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,8 +37,8 @@ public final class ServiceKind implements ResourceKind<Service> {
     }
 
     @Override
-    public Service read(Metadata metadata, Location location, YamlNode specNode) {
-        Fields spec = Fields.of(specNode, "spec", "protocol", "port", "selector", "endpoints");
+    public Service read(Metadata metadata, Location location, Fields document) {
+        Fields spec = document.object("spec", "protocol", "port", "selector", "endpoints");
         Protocol protocol = protocol(spec);
         int port = port(spec, "port");
         Map<String, String> selector = spec.stringMap("selector");

@@ -16,10 +16,12 @@ import java.util.Set;
 public final class Fields {
     private final YamlNode.Mapping node;
     private final String path;
+    private final Location anchor;
 
-    private Fields(YamlNode.Mapping node, String path) {
+    private Fields(YamlNode.Mapping node, String path, Location anchor) {
         this.node = node;
         this.path = path;
+        this.anchor = anchor;
     }
 
     /**
@@ -27,6 +29,11 @@ public final class Fields {
      * @param allowed every key this mapping may have
      */
     public static Fields of(YamlNode value, String path, String... allowed) {
+        return of(value, path, value.location(), allowed);
+    }
+
+    /** @param anchor where a missing key is reported: the key that introduced this mapping */
+    private static Fields of(YamlNode value, String path, Location anchor, String... allowed) {
         if (!(value instanceof YamlNode.Mapping mapping)) {
             throw new ConfigException(value.location(),
                     (path.isEmpty() ? "document" : path) + ": " + value.describe() + " (expected: a mapping)");
@@ -40,7 +47,7 @@ public final class Fields {
                                               : " (did you mean " + suggestion + "?)"));
             }
         }
-        return new Fields(mapping, path);
+        return new Fields(mapping, path, anchor);
     }
 
     public String path() {
@@ -56,10 +63,10 @@ public final class Fields {
         return join(path, key);
     }
 
-    /** Where the key's value is, or where this mapping starts when the key is absent. */
+    /** Where the key's value is; when the key is absent, the line that introduced this mapping. */
     public Location locationOf(String key) {
         YamlNode.Field field = node.fields().get(key);
-        return field == null ? node.location() : field.value().location();
+        return field == null ? anchor : field.value().location();
     }
 
     /** Present and not null. */
@@ -137,7 +144,7 @@ public final class Fields {
     }
 
     public Fields object(String key, String... allowed) {
-        return of(node(key), path(key), allowed);
+        return of(node(key), path(key), node.fields().get(key).keyLocation(), allowed);
     }
 
     /** The items of a list (empty when absent), each with its path "key[i]". */

@@ -170,7 +170,8 @@ final class Exchange implements ResponseSink {
             upstream.write(part);
         }
         upstream.flush();
-        if (!requestComplete && upstream.isWritable()) {
+        // an HTTP/2 stream keeps reading after its request ends: that is how a reset (cancellation) arrives
+        if ((!requestComplete || downstreamHttp2) && upstream.isWritable()) {
             down.channel().config().setAutoRead(true);
         }
     }
@@ -226,7 +227,7 @@ final class Exchange implements ResponseSink {
 
     @Override
     public void onUpstreamWritable() {
-        if (!requestComplete && !done) {
+        if ((!requestComplete || downstreamHttp2) && !done) {
             down.channel().config().setAutoRead(true);
         }
     }

@@ -1,0 +1,179 @@
+package dev.trellis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.trellis.demo.app.OutboundClient;
+import dev.trellis.demo.app.TraceHeaders;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code trellis demo --duration 15s} from the shaded jar: every service gets traffic through its sidecar and
+ * all of it succeeds; the split sends most catalog traffic to v1; trace headers cross the mesh; and when it
+ * stops, none of the processes it started is left listening.
+ */
+class DemoIT {
+    private static final List<String> SERVICES = List.of("web", "catalog-v1", "catalog-v2", "recommend");
+    /** "  web   44327   35113   37021  http://127.0.0.1:43843/metrics ...": sidecar, app, outbound, inbound, admin. */
+    private static final Pattern SIDECAR_ROW = Pattern.compile(
+            "^\\s+(\\S+)\\s+(\\d+|-)\\s+(\\d+)\\s+(\\d+)\\s+http://127\\.0\\.0\\.1:(\\d+)/metrics.*");
+    /** "web  29.9  100.00%  42  200  301": name, rps, success, p50, p99, responses. */
+    private static final Pattern STATS_ROW = Pattern.compile(
+            "^(\\S+(?: -> \\S+)?)\\s+([\\d.]+)\\s+(\\S+%|-)\\s+(\\S+)\\s+(\\S+)\\s+(\\d+)$");
+    private static final Pattern LOAD = Pattern.compile("^load: (\\d+) sent, (\\d+) ok, (\\d+) failed, (\\d+) skipped$");
+
+    @TempDir
+    Path workDir;
+
+    @Test
+    void demoDrivesTrafficThroughEverySidecarAndStopsCleanly() throws Exception {
+        String jar = System.getProperty("trellis.jar");
+        assertThat(jar).as("system property trellis.jar").isNotBlank();
+        assertThat(Path.of(jar)).exists();
+        Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dtrellis.jar=" + jar, "-jar", jar,
+                "demo", "--duration", "15s", "--rps", "30", "--interval", "3s", "--work-dir", workDir.toString())
+                .redirectErrorStream(true)
+                .start();
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = readLines(demo, output);
+        List<Integer> ports = new ArrayList<>();
+        try {
+            await("the demo's banner").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                    .failFast("the demo exited early:\n" + String.join("\n", output), () -> !demo.isAlive())
+                    .until(() -> output.stream().anyMatch(line -> line.contains("try:  curl")));
+            Map<String, int[]> sidecars = sidecars(output);
+            assertThat(sidecars).containsKeys("client", "web", "catalog-v1", "catalog-v2", "recommend");
+            sidecars.values().forEach(p -> {
+                for (int port : p) {
+                    if (port > 0) {
+                        ports.add(port);
+                    }
+                }
+            });
+
+            assertTraceHeadersCrossTheMesh(sidecars.get("client")[1]);
+
+            assertThat(demo.waitFor(3, TimeUnit.MINUTES)).as("demo stopped by itself").isTrue();
+            reader.join(5_000);
+            String all = String.join("\n", output);
+            assertThat(demo.exitValue()).as("exit code; output:\n%s", all).isZero();
+
+            List<String> totals = totals(output);
+            for (String service : SERVICES) {
+                Matcher row = row(totals, service).orElseThrow(() -> new AssertionError(
+                        "no totals row for " + service + " in:\n" + all));
+                assertThat(Long.parseLong(row.group(6))).as("%s responses in:\n%s", service, all).isPositive();
+                assertThat(row.group(3)).as("%s success rate in:\n%s", service, all).isEqualTo("100.00%");
+            }
+            assertThat(Long.parseLong(row(totals, "catalog-v1").orElseThrow().group(6)))
+                    .as("catalog-v1 gets the larger share of the 80/20 split:\n%s", all)
+                    .isGreaterThan(Long.parseLong(row(totals, "catalog-v2").orElseThrow().group(6)));
+            Matcher load = totals.stream().map(LOAD::matcher).filter(Matcher::matches).findFirst()
+                    .orElseThrow(() -> new AssertionError("no load line in:\n" + all));
+            assertThat(Long.parseLong(load.group(1))).as("sent").isGreaterThan(100);
+            assertThat(load.group(3)).as("failed requests in:\n%s", all).isEqualTo("0");
+            assertThat(all).doesNotContain("\u001b[");
+
+            assertThat(workDir.resolve("mesh.yaml")).content().contains("kind: HTTPRoute", "meshed: true");
+            try (var logs = Files.list(workDir.resolve("logs"))) {
+                assertThat(logs.count()).isEqualTo(9);
+            }
+            for (int port : ports) {
+                assertThat(listening(port)).as("port %d still open after the demo stopped", port).isFalse();
+            }
+        } finally {
+            demo.descendants().forEach(ProcessHandle::destroyForcibly);
+            demo.destroyForcibly();
+        }
+    }
+
+    /** A request with a request id goes client sidecar -> web -> catalog and recommend, and comes back. */
+    private static void assertTraceHeadersCrossTheMesh(int clientOutboundPort) throws Exception {
+        OutboundClient client = new OutboundClient("127.0.0.1:" + clientOutboundPort, Duration.ofSeconds(5));
+        String requestId = "demo-it-" + System.nanoTime();
+        HttpResponse<String> page = client.get("web", "/?user=it",
+                new TraceHeaders(Map.of("x-request-id", requestId))).get(10, TimeUnit.SECONDS);
+
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("\"requestId\":\"" + requestId + "\"")
+                .contains("\"recommendRequestId\":\"" + requestId + "\"");
+        HttpResponse<String> feed = client.get("web", "/feed", TraceHeaders.NONE).get(10, TimeUnit.SECONDS);
+        assertThat(feed.statusCode()).as(feed.body()).isEqualTo(200);
+        assertThat(feed.body()).contains("\"feed\":[{\"item\":");
+    }
+
+    private static Map<String, int[]> sidecars(List<String> output) {
+        Map<String, int[]> sidecars = new java.util.LinkedHashMap<>();
+        for (String line : output) {
+            Matcher m = SIDECAR_ROW.matcher(line);
+            if (m.matches()) {
+                int app = m.group(2).equals("-") ? 0 : Integer.parseInt(m.group(2));
+                sidecars.put(m.group(1), new int[] {app, Integer.parseInt(m.group(3)),
+                        Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5))});
+            }
+        }
+        return sidecars;
+    }
+
+    /** The lines after the last "totals over" heading. */
+    private static List<String> totals(List<String> output) {
+        for (int i = output.size() - 1; i >= 0; i--) {
+            if (output.get(i).startsWith("totals over")) {
+                return output.subList(i + 1, output.size());
+            }
+        }
+        throw new AssertionError("no totals in:\n" + String.join("\n", output));
+    }
+
+    private static Optional<Matcher> row(List<String> lines, String name) {
+        return lines.stream().map(STATS_ROW::matcher).filter(m -> m.matches() && m.group(1).equals(name)).findFirst();
+    }
+
+    private static Thread readLines(Process process, List<String> into) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    into.add(line);
+                }
+            } catch (IOException e) {
+                into.add("(output unreadable: " + e + ")");
+            }
+        }, "demo-output");
+        reader.setDaemon(true);
+        reader.start();
+        return reader;
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
