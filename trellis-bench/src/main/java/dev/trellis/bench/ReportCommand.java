@@ -28,6 +28,9 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--note", paramLabel = "TEXT", description = "a line under the heading (repeatable)")
     List<String> notes = new ArrayList<>();
 
+    @Option(names = "--chart", paramLabel = "PATH", description = "embed this image (relative to the output)")
+    String chart;
+
     @Override
     public Integer call() throws Exception {
         ResultSet results = ResultSet.read(directory);
@@ -36,7 +39,7 @@ final class ReportCommand implements Callable<Integer> {
             return 1;
         }
         Path target = out != null ? out : directory.resolve("results.md");
-        Files.writeString(target, new MarkdownReport(results, title, notes).render());
+        Files.writeString(target, new MarkdownReport(results, title, notes, chart).render());
         System.out.println("wrote " + target);
         return 0;
     }

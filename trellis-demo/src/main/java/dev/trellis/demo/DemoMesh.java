@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,8 @@ public final class DemoMesh {
     private volatile MeshProcesses processes;
     private volatile LoadGenerator load;
     private volatile Map<String, MetricsSnapshot> baseline;
+    /** Each sidecar's most recent scrape: the totals fall back to it for a sidecar already gone. */
+    private final Map<String, MetricsSnapshot> latest = new ConcurrentHashMap<>();
     private volatile List<String> banner = List.of();
 
     private DemoMesh(DemoOptions options) {
@@ -131,7 +134,7 @@ public final class DemoMesh {
             }
             Map<String, MetricsSnapshot> current = scrapeAll();
             print("[" + LocalTime.now().format(CLOCK) + "] traffic over the last "
-                    + seconds(current, previous) + ":", previous, current);
+                    + seconds(current, previous) + ":", previous, current, true);
             previous = current;
         }
     }
@@ -213,10 +216,12 @@ public final class DemoMesh {
                 // shown as "metrics unavailable"
             }
         }
+        latest.putAll(snapshots);
         return snapshots;
     }
 
-    private void print(String title, Map<String, MetricsSnapshot> before, Map<String, MetricsSnapshot> after) {
+    private void print(String title, Map<String, MetricsSnapshot> before, Map<String, MetricsSnapshot> after,
+            boolean warnAboutExits) {
         List<String> lines = new ArrayList<>();
         lines.add(title);
         lines.addAll(table.render("SERVICE", MeshStats.services(plan, before, after)));
@@ -228,7 +233,9 @@ public final class DemoMesh {
         if (!counts.lastFailure().isEmpty()) {
             lines.add("last failure: " + counts.lastFailure());
         }
-        processes.exited().forEach(gone -> lines.add("warning: " + gone));
+        if (warnAboutExits) {
+            processes.exited().forEach(gone -> lines.add("warning: " + gone));
+        }
         synchronized (out) {
             if (options.ansi()) {
                 out.print(CLEAR_SCREEN);
@@ -268,8 +275,10 @@ public final class DemoMesh {
         if (running != null) {
             running.close();
             running.drain(Duration.ofSeconds(6));
-            Map<String, MetricsSnapshot> end = scrapeAll();
-            print("totals over " + seconds(end, start) + " of traffic:", start, end);
+            scrapeAll();
+            // on Ctrl-C the terminal signals the children too: some may be gone already
+            Map<String, MetricsSnapshot> end = Map.copyOf(latest);
+            print("totals over " + seconds(end, start) + " of traffic:", start, end, false);
         }
         if (children != null) {
             children.close();

@@ -16,11 +16,14 @@ public final class MarkdownReport {
     private final ResultSet results;
     private final String title;
     private final List<String> notes;
+    private final String chart;
 
-    public MarkdownReport(ResultSet results, String title, List<String> notes) {
+    /** @param chart an image to show under the notes (a path relative to the Markdown file), or null */
+    public MarkdownReport(ResultSet results, String title, List<String> notes, String chart) {
         this.results = results;
         this.title = title;
         this.notes = List.copyOf(notes);
+        this.chart = chart;
     }
 
     public String render() {
@@ -30,6 +33,9 @@ public final class MarkdownReport {
         }
         if (!notes.isEmpty()) {
             md.append('\n');
+        }
+        if (chart != null) {
+            md.append("![latency and throughput per contender](").append(chart).append(")\n\n");
         }
         for (String scenario : results.scenarios()) {
             if (results.isFixedRate(scenario)) {

@@ -29,7 +29,7 @@ class ReportTest {
         write("nginx", "saturation", 0, 400_000, List.of(new ProcessUsage("A", 1, 2.0, 2048)), 1);
 
         ResultSet results = ResultSet.read(dir);
-        String md = new MarkdownReport(results, "Results", List.of("machine: test")).render();
+        String md = new MarkdownReport(results, "Results", List.of("machine: test"), "chart.png").render();
 
         assertThat(results.scenarios()).containsExactly("rate-1000", "saturation");
         assertThat(results.contenders()).containsExactly("direct", "nginx");
@@ -41,6 +41,7 @@ class ReportTest {
         assertThat(nginx.peakRssKib("A")).isEqualTo(8192);
         assertThat(md)
                 .contains("- machine: test")
+                .contains("![latency and throughput per contender](chart.png)")
                 .contains("## Latency at 1,000 req/s (rate-1000)")
                 .contains("| nginx | 1,000 | 0.400 | 0.400 | 0.400 | 0.400 | 0.400 | +0.300 | +0.300 | +0.300 | +0.300 | 0 |")
                 .contains(MarkdownReport.ENVOY_ROW)

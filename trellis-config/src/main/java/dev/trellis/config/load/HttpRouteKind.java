@@ -8,6 +8,7 @@ import dev.trellis.config.resource.Metadata;
 import dev.trellis.config.resource.Protocol;
 import dev.trellis.config.resource.Service;
 import dev.trellis.config.yaml.Fields;
+import dev.trellis.config.xds.XdsNames;
 import dev.trellis.config.yaml.GatewayDuration;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
         if (parents.isEmpty()) {
             throw spec.error("parentRefs", "missing (expected: at least one parentRef to a Service)");
         }
-        List<String> hostnames = spec.strings("hostnames");
+        List<String> hostnames = hostnames(spec);
         List<HttpRoute.Rule> rules = new ArrayList<>();
         for (Fields.Item item : spec.list("rules")) {
             rules.add(rule(item.object("matches", "backendRefs", "timeouts"), metadata.namespace()));
@@ -53,6 +54,24 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
             throw spec.error("rules", "missing (expected: at least one rule)");
         }
         return new HttpRoute(metadata, location, parents, hostnames, rules);
+    }
+
+    /** Extra host names for the parent Service's virtual host; a host name selects one Service. */
+    private static List<String> hostnames(Fields spec) {
+        List<String> out = new ArrayList<>();
+        for (Fields.Item item : spec.list("hostnames")) {
+            String h = item.string().toLowerCase(java.util.Locale.ROOT); // host names are case-insensitive
+            if (!NameRule.DNS_SUBDOMAIN.accepts(h)) {
+                throw new dev.trellis.config.ConfigException(item.node().location(), item.path() + ": \"" + h
+                        + "\" (expected: a host name; wildcards are not supported)");
+            }
+            out.add(h);
+        }
+        if (!out.isEmpty() && spec.list("parentRefs").size() > 1) {
+            throw spec.error("hostnames", out + " with " + spec.list("parentRefs").size()
+                    + " parentRefs (expected: a single parentRef when hostnames are given)");
+        }
+        return out;
     }
 
     private static HttpRoute.ParentRef parentRef(Fields f, String routeNamespace) {
@@ -146,6 +165,7 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
 
     @Override
     public void check(HttpRoute route, ResourceSet all, List<ConfigProblem> problems) {
+        checkHostnames(route, all, problems);
         for (int i = 0; i < route.parentRefs().size(); i++) {
             HttpRoute.ParentRef ref = route.parentRefs().get(i);
             String field = "spec.parentRefs[" + i + "]";
@@ -157,6 +177,35 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
                 HttpRoute.BackendRef ref = refs.get(b);
                 String field = "spec.rules[" + r + "].backendRefs[" + b + "]";
                 checkService(all, ref.namespace(), ref.name(), ref.port(), ref.location(), field, problems);
+            }
+        }
+    }
+
+    /** Two virtual hosts may not share a domain: a host name must not already name another Service. */
+    private static void checkHostnames(HttpRoute route, ResourceSet all, List<ConfigProblem> problems) {
+        if (route.hostnames().isEmpty()) {
+            return;
+        }
+        HttpRoute.ParentRef parent = route.parentRefs().get(0);
+        for (String hostname : route.hostnames()) {
+            for (Service s : all.services()) {
+                boolean own = s.name().equals(parent.name()) && s.namespace().equals(parent.namespace());
+                if (!own && XdsNames.domains(s).contains(hostname)) {
+                    problems.add(new ConfigProblem(route.location(), "spec.hostnames: " + hostname
+                            + " (expected: a host name no other Service has; it names Service " + s.namespace() + "/" + s.name() + ")"));
+                }
+            }
+            for (HttpRoute other : all.httpRoutes()) {
+                if (other == route) {
+                    break; // report a clash once, at the later route
+                }
+                HttpRoute.ParentRef otherParent = other.parentRefs().get(0);
+                boolean sameParent = otherParent.name().equals(parent.name()) && otherParent.namespace().equals(parent.namespace());
+                if (!sameParent && other.hostnames().contains(hostname)) {
+                    problems.add(new ConfigProblem(route.location(), "spec.hostnames: " + hostname
+                            + " (expected: a host name no other Service has; HTTPRoute " + other.namespace() + "/" + other.name()
+                            + " at " + other.location() + " gives it to Service " + otherParent.namespace() + "/" + otherParent.name() + ")"));
+                }
             }
         }
     }

@@ -149,4 +149,18 @@ class HttpRouteKindTest {
         assertThat(failure(ROUTE.replace("      timeouts: {request: 2s}", "      filters: []")))
                 .isEqualTo("routes.yaml:29: spec.rules[1].filters: unknown field (expected one of: matches, backendRefs, timeouts)");
     }
+
+    @Test
+    void hostnamesMayNotNameAnotherService() {
+        assertThat(failure(ROUTE.replace("  rules:", "  hostnames: [catalog.example.com, \"*.shop.com\"]\n  rules:")))
+                .isEqualTo("routes.yaml:21: spec.hostnames[1]: \"*.shop.com\" (expected: a host name; wildcards are not supported)");
+        assertThat(failure(ROUTE.replace("  rules:", "  hostnames: [catalog-v2.default]\n  rules:")))
+                .isEqualTo("routes.yaml:16: spec.hostnames: catalog-v2.default (expected: a host name no other Service has;"
+                        + " it names Service default/catalog-v2)");
+        String other = ROUTE.replace("name: split", "name: other").replace("name: catalog}]", "name: catalog-v2}]");
+        assertThat(failure(ROUTE.replace("  rules:", "  hostnames: [shop.example.com]\n  rules:") + "---\n"
+                + other.replace("  rules:", "  hostnames: [shop.example.com]\n  rules:")))
+                .isEqualTo("routes.yaml:32: spec.hostnames: shop.example.com (expected: a host name no other Service has;"
+                        + " HTTPRoute default/split at routes.yaml:16 gives it to Service default/catalog)");
+    }
 }

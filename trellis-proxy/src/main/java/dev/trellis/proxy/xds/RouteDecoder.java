@@ -10,8 +10,10 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * RDS RouteConfiguration to {@link RouteTable}. Unset RouteAction.timeout means Envoy's 15 s; a retry
@@ -30,8 +32,18 @@ public final class RouteDecoder {
             throw new XdsResourceException(TYPE, name, "name: \"\" (expected: a name)");
         }
         List<VirtualHost> hosts = new ArrayList<>();
+        Map<String, String> domainOwners = new HashMap<>();
         for (int v = 0; v < rc.getVirtualHostsCount(); v++) {
-            hosts.add(virtualHost(rc.getVirtualHosts(v), name, "virtual_hosts[" + v + "]"));
+            VirtualHost vh = virtualHost(rc.getVirtualHosts(v), name, "virtual_hosts[" + v + "]");
+            for (String domain : vh.domains()) {
+                String owner = domainOwners.putIfAbsent(domain, vh.name());
+                if (owner != null) {
+                    // Envoy rejects this too: the request's authority would pick a host arbitrarily
+                    throw new XdsResourceException(TYPE, name, "virtual_hosts[" + v + "].domains: " + domain
+                            + " (expected: unique in the route configuration; virtual host " + owner + " has it)");
+                }
+            }
+            hosts.add(vh);
         }
         return new RouteTable(name, hosts);
     }
