@@ -9,7 +9,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** One demo service in the foreground, as {@code trellis demo} starts each of them. */
 @Command(name = "demo-app", hidden = true, mixinStandardHelpOptions = true,
@@ -40,11 +43,19 @@ final class DemoAppCommand implements Callable<Integer> {
     @Option(names = "--parent-pid", paramLabel = "PID", description = "Exit when this process exits.")
     Long parentPid;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
         String sidecar = outbound != null ? outbound : System.getenv().getOrDefault("TRELLIS_OUTBOUND", "127.0.0.1:4140");
-        AppSpec spec = new AppSpec(app, port, version, sidecar, new Slowness(slowPercent, Duration.ofMillis(slowMillis)));
-        RunningApp running = spec.start();
+        AppSpec app;
+        try {
+            app = new AppSpec(this.app, port, version, sidecar, new Slowness(slowPercent, Duration.ofMillis(slowMillis)));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        RunningApp running = app.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
@@ -57,7 +68,7 @@ final class DemoAppCommand implements Callable<Integer> {
                     () -> System.exit(0));
         }
         System.out.printf(Locale.ROOT, "demo-app %s %s listening on 127.0.0.1:%d, outbound via %s%n",
-                app.name().toLowerCase(Locale.ROOT), version, running.port(), sidecar);
+                app.kind().name().toLowerCase(Locale.ROOT), version, running.port(), sidecar);
         System.out.flush();
         stopped.await();
         return 0;

@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "demo",
@@ -37,17 +40,25 @@ final class DemoCommand implements Callable<Integer> {
             description = "Where the mesh config and logs go (default: a new temporary directory).")
     Path workDir;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        DemoOptions options = new DemoOptions(
-                Optional.ofNullable(duration),
-                rps,
-                interval,
-                JavaLauncher.current(TrellisCli.class.getName()),
-                System.out,
-                System.err,
-                isTerminal(),
-                Optional.ofNullable(workDir));
+        DemoOptions options;
+        try {
+            options = new DemoOptions(
+                    Optional.ofNullable(duration),
+                    rps,
+                    interval,
+                    JavaLauncher.current(TrellisCli.class.getName()),
+                    System.out,
+                    System.err,
+                    isTerminal(),
+                    Optional.ofNullable(workDir));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         return DemoMesh.run(options);
     }
 

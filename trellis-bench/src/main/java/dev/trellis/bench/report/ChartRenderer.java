@@ -73,12 +73,15 @@ public final class ChartRenderer {
 
     private void latencyPanel(Graphics2D g, int x0, String scenario) {
         List<ScenarioResult> rows = results.results(scenario);
+        double min = Double.MAX_VALUE;
         double max = 0;
         for (ScenarioResult row : rows) {
+            min = Math.min(min, row.percentileMillis(50));
             max = Math.max(max, row.percentileMillis(99.9));
         }
-        Axis axis = Axis.of(max);
-        String heading = String.format(Locale.ROOT, "Latency at %,d req/s (ms)", rows.get(0).targetRate());
+        // Log scale: a p50 of 0.1 ms and a p99.9 of 20 ms both stay readable.
+        Axis axis = Axis.logarithmic(min, max);
+        String heading = String.format(Locale.ROOT, "Latency at %,d req/s (ms, log scale)", rows.get(0).targetRate());
         Plot plot = frame(g, x0, heading, axis);
         double groupWidth = (double) plot.width / rows.size();
         double barWidth = groupWidth * 0.8 / PERCENTILES.length;
@@ -102,7 +105,7 @@ public final class ChartRenderer {
         for (ScenarioResult row : rows) {
             max = Math.max(max, row.achievedRate());
         }
-        Axis axis = Axis.of(max);
+        Axis axis = Axis.linear(max);
         Plot plot = frame(g, x0, "Max throughput (req/s)", axis);
         double groupWidth = (double) plot.width / rows.size();
         for (int i = 0; i < rows.size(); i++) {
@@ -127,12 +130,12 @@ public final class ChartRenderer {
         g.drawString(heading, plot.left, TOP);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         FontMetrics metrics = g.getFontMetrics();
-        for (double tick = 0; tick <= axis.max + axis.step / 2; tick += axis.step) {
+        for (double tick : axis.ticks()) {
             int y = plot.y(tick, axis);
             g.setColor(GRID);
             g.drawLine(plot.left, y, plot.left + plot.width, y);
             g.setColor(Color.DARK_GRAY);
-            String label = format(tick);
+            String label = tickLabel(tick);
             g.drawString(label, plot.left - 6 - metrics.stringWidth(label), y + 4);
         }
         g.setColor(Color.BLACK);
@@ -172,6 +175,13 @@ public final class ChartRenderer {
         g.setTransform(saved);
     }
 
+    private static String tickLabel(double value) {
+        if (value >= 1 || value == 0) {
+            return String.format(Locale.ROOT, "%,.0f", value);
+        }
+        return new java.math.BigDecimal(value).round(new java.math.MathContext(1)).stripTrailingZeros().toPlainString();
+    }
+
     private static String format(double value) {
         if (value >= 100) {
             return String.format(Locale.ROOT, "%,.0f", value);
@@ -179,21 +189,51 @@ public final class ChartRenderer {
         return value >= 10 ? String.format(Locale.ROOT, "%.1f", value) : String.format(Locale.ROOT, "%.3f", value);
     }
 
-    /** A value axis from 0 to a round maximum, with about five round steps. */
-    record Axis(double max, double step) {
-        static Axis of(double value) {
+    /** A value axis: linear from 0 with about five round steps, or logarithmic over whole decades. */
+    record Axis(double min, double max, double step, boolean log) {
+        static Axis linear(double value) {
             double target = value <= 0 ? 1 : value * 1.15;
             double raw = target / 5;
             double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
-            double step = magnitude * (raw / magnitude <= 1 ? 1 : raw / magnitude <= 2 ? 2 : raw / magnitude <= 5 ? 5 : 10);
-            return new Axis(Math.ceil(target / step) * step, step);
+            double ratio = raw / magnitude;
+            double step = magnitude * (ratio <= 1 ? 1 : ratio <= 2 ? 2 : ratio <= 5 ? 5 : 10);
+            return new Axis(0, Math.ceil(target / step) * step, step, false);
+        }
+
+        static Axis logarithmic(double smallest, double largest) {
+            double low = Math.pow(10, Math.floor(Math.log10(Math.max(smallest, 1e-3))));
+            double high = Math.pow(10, Math.ceil(Math.log10(Math.max(largest * 1.5, low * 10))));
+            return new Axis(low, high, 10, true);
+        }
+
+        List<Double> ticks() {
+            List<Double> ticks = new ArrayList<>();
+            if (log) {
+                for (double tick = min; tick <= max * 1.0001; tick *= 10) {
+                    ticks.add(tick);
+                }
+            } else {
+                for (double tick = 0; tick <= max + step / 2; tick += step) {
+                    ticks.add(tick);
+                }
+            }
+            return ticks;
+        }
+
+        /** Where a value sits between the bottom (0) and the top (1) of the axis. */
+        double fraction(double value) {
+            if (log) {
+                double clamped = Math.min(Math.max(value, min), max);
+                return Math.log(clamped / min) / Math.log(max / min);
+            }
+            return Math.min(value, max) / max;
         }
     }
 
     /** The drawing area of one panel, in pixels. */
     private record Plot(int left, int top, int width, int bottom) {
         int y(double value, Axis axis) {
-            return bottom - (int) Math.round((bottom - top) * Math.min(value, axis.max) / axis.max);
+            return bottom - (int) Math.round((bottom - top) * axis.fraction(value));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.trellis.config.load;
 
+import dev.trellis.config.ConfigException;
 import dev.trellis.config.ConfigProblem;
 import dev.trellis.config.Location;
 import dev.trellis.config.ResourceSet;
@@ -62,7 +63,7 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
         for (Fields.Item item : spec.list("hostnames")) {
             String h = item.string().toLowerCase(java.util.Locale.ROOT); // host names are case-insensitive
             if (!NameRule.DNS_SUBDOMAIN.accepts(h)) {
-                throw new dev.trellis.config.ConfigException(item.node().location(), item.path() + ": \"" + h
+                throw new ConfigException(item.node().location(), item.path() + ": \"" + h
                         + "\" (expected: a host name; wildcards are not supported)");
             }
             out.add(h);

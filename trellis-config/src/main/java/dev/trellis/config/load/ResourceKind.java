@@ -7,7 +7,6 @@ import dev.trellis.config.resource.Metadata;
 import dev.trellis.config.resource.Resource;
 import dev.trellis.config.yaml.Fields;
 import java.util.List;
-import java.util.Set;
 
 /**
  * How to read and check one kind of resource. The loader dispatches on {@code kind}; adding a kind is
@@ -73,9 +72,5 @@ public interface ResourceKind<R extends Resource> {
             }
         }
         return map;
-    }
-
-    static Set<String> names(List<ResourceKind<?>> kinds) {
-        return byKind(kinds).keySet();
     }
 }

@@ -21,7 +21,7 @@ public record ConfigState(
         long generation,
         Instant loadedAt,
         Map<ResourceKey, StoredDocument> documents,
-        List<dev.trellis.config.ConfigProblem> problems,
+        List<ConfigProblem> problems,
         Instant checkedAt) {
 
     public ConfigState {

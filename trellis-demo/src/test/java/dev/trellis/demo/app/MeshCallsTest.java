@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +32,9 @@ import org.junit.jupiter.api.Test;
  * would, and sees the destination (Host / :authority) and the forwarded trace headers.
  */
 class MeshCallsTest {
+    /** The recording gRPC server logs the HTTP/1.1 call it cannot serve, which one test makes on purpose. */
+    private static final Logger GRPC_TRANSPORT = quiet("io.grpc.netty.shaded.io.grpc.netty.NettyServerTransport");
+
     private static final TraceHeaders TRACE = new TraceHeaders(Map.of(
             "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
             "x-request-id", "req-42",
@@ -106,6 +111,12 @@ class MeshCallsTest {
             web.close();
             sidecar.shutdownNow();
         }
+    }
+
+    private static Logger quiet(String name) {
+        Logger logger = Logger.getLogger(name);
+        logger.setLevel(Level.WARNING);
+        return logger;
     }
 
     @Test

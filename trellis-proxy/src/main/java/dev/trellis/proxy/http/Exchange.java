@@ -185,10 +185,9 @@ final class Exchange implements ResponseSink {
         }
         HopByHop.stripHttp2Extensions(request.headers());
         request.headers().remove(HopByHop.ORIG_PROTO);
-        if (!requestComplete && !HttpUtil.isContentLengthSet(request)) {
+        // an HTTP/2 request body has no HTTP/1 framing of its own: chunk it unless its length is known
+        if (downstreamHttp2 && !requestComplete && !HttpUtil.isContentLengthSet(request)) {
             HttpUtil.setTransferEncodingChunked(request, true);
-        } else if (requestComplete && request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-            request.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
         }
     }
 
@@ -203,6 +202,12 @@ final class Exchange implements ResponseSink {
         }
         if (upstream == null) {
             pending.add(part);
+            return;
+        }
+        if (requestComplete) {
+            // the request is whole: send it now (this may run outside a read, e.g. a replayed pipelined request)
+            upstream.writeAndFlush(part);
+            wroteUpstream = false;
             return;
         }
         upstream.write(part);

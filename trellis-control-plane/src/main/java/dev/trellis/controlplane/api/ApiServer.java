@@ -1,0 +1,55 @@
+package dev.trellis.controlplane.api;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.trellis.controlplane.registry.Registry;
+import dev.trellis.controlplane.store.ConfigDirectory;
+import dev.trellis.controlplane.xds.ProxyStreams;
+import dev.trellis.controlplane.xds.SnapshotPublisher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** The control plane's REST API (JSON; YAML bodies for resources), on the JDK's HTTP server. */
+public final class ApiServer implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "trellis-api");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ApiServer(String bindAddress, int port, ConfigDirectory directory, Registry registry, ProxyStreams streams,
+                     SnapshotPublisher publisher, int xdsPort) {
+        try {
+            server = HttpServer.create(new InetSocketAddress(bindAddress, port), 128);
+        } catch (IOException e) {
+            throw new UncheckedIOException("API server: cannot listen on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
+        }
+        server.setExecutor(executor);
+        server.createContext(ResourcesHandler.PATH, new ResourcesHandler(directory));
+        server.createContext(InstancesHandler.PATH, new InstancesHandler(registry));
+        server.createContext(StatusHandler.PATH, new StatusHandler(directory, registry, streams, publisher, xdsPort));
+        server.createContext("/ready", ex -> {
+            try (ex) {
+                Exchanges.text(ex, 200, "ready\n");
+            }
+        });
+    }
+
+    public ApiServer start() {
+        server.start();
+        return this;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

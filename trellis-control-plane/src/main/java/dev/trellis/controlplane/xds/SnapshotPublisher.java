@@ -1,0 +1,128 @@
+package dev.trellis.controlplane.xds;
+
+import dev.trellis.config.ResourceSet;
+import dev.trellis.config.xds.Instance;
+import dev.trellis.config.xds.ProxyNode;
+import dev.trellis.config.xds.XdsResources;
+import dev.trellis.config.xds.XdsTranslator;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one xDS snapshot per connected node group up to date: translates the configuration in force plus
+ * the registry for the group and sets it in the cache, which answers the group's open watches (clusters,
+ * endpoints, listeners, then routes). Versions are per resource type and content-derived, so a change
+ * pushes only the types it touched. Change notifications are coalesced: a burst of registrations costs one
+ * translation per group.
+ */
+public final class SnapshotPublisher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
+
+    private final SimpleCache<NodeKey> cache;
+    private final Supplier<ResourceSet> resources;
+    private final Supplier<List<Instance>> instances;
+    private final Map<NodeKey, Integer> groups = new ConcurrentHashMap<>();
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "trellis-xds-publisher");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private final AtomicLong publishes = new AtomicLong();
+    private volatile long lastPublishNanos;
+
+    public SnapshotPublisher(SimpleCache<NodeKey> cache, Supplier<ResourceSet> resources, Supplier<List<Instance>> instances) {
+        this.cache = Objects.requireNonNull(cache, "cache");
+        this.resources = Objects.requireNonNull(resources, "resources");
+        this.instances = Objects.requireNonNull(instances, "instances");
+    }
+
+    /** A stream of this group opened: make sure it has a snapshot before its first watch. */
+    public synchronized void join(NodeKey key) {
+        int streams = groups.merge(key, 1, Integer::sum);
+        if (streams == 1 || cache.getSnapshot(key) == null) {
+            publish(key, resources.get(), instances.get());
+        }
+    }
+
+    /** A stream of this group closed; the last one out drops the group's snapshot. */
+    public synchronized void leave(NodeKey key) {
+        Integer left = groups.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null);
+        if (left == null) {
+            cache.clearSnapshot(key);
+        }
+    }
+
+    /** Something changed: republish every group soon (coalescing bursts). */
+    public void changed() {
+        if (pending.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                pending.set(false);
+                try {
+                    publishAll();
+                } catch (RuntimeException e) {
+                    log.error("publishing xDS snapshots failed", e);
+                }
+            });
+        }
+    }
+
+    /** Republishes every group now. */
+    public synchronized void publishAll() {
+        long start = System.nanoTime();
+        ResourceSet r = resources.get();
+        List<Instance> i = instances.get();
+        for (NodeKey key : groups.keySet()) {
+            publish(key, r, i);
+        }
+        lastPublishNanos = System.nanoTime() - start;
+        publishes.incrementAndGet();
+    }
+
+    private void publish(NodeKey key, ResourceSet r, List<Instance> i) {
+        XdsResources xds = resourcesFor(key, r, i);
+        Snapshot snapshot = Snapshot.create(
+                xds.clusters(), ResourceVersions.of(xds.clusters()),
+                xds.endpoints(), ResourceVersions.of(xds.endpoints()),
+                xds.listeners(), ResourceVersions.of(xds.listeners()),
+                xds.routes(), ResourceVersions.of(xds.routes()),
+                List.of(), "");
+        cache.setSnapshot(key, snapshot);
+    }
+
+    /** What a group is served. */
+    public static XdsResources resourcesFor(NodeKey key, ResourceSet r, List<Instance> i) {
+        if (key.proxyless()) {
+            return ProxylessResources.adapt(XdsTranslator.translate(r, new ProxyNode("", null, 0), i), r);
+        }
+        return XdsTranslator.translate(r, key.sidecar(), i);
+    }
+
+    public Map<NodeKey, Integer> groups() {
+        return Map.copyOf(groups);
+    }
+
+    public long publishes() {
+        return publishes.get();
+    }
+
+    public long lastPublishNanos() {
+        return lastPublishNanos;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
