@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Trellis service mesh: sidecar proxy, control plane and tools.",
         subcommands = {
                 ProxyCommand.class,
+                ControlPlaneCommand.class,
                 DemoCommand.class,
                 DemoAppCommand.class,
                 CommandLine.HelpCommand.class

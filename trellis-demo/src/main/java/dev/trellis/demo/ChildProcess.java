@@ -31,7 +31,7 @@ final class ChildProcess {
             Files.writeString(log, "# " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
             return new ChildProcess(name, builder.start(), log);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);
+            throw new DemoException("cannot start " + name + ": " + e.getMessage() + " (" + String.join(" ", command) + ")", e);
         }
     }
 
@@ -101,7 +101,7 @@ final class ChildProcess {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) { // a malformed byte in the log
             return "(cannot read " + log + ": " + e.getMessage() + ")";
         }
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Turns two scrapes of every sidecar into table rows: per service, what its sidecar served inbound; per edge
@@ -56,7 +57,7 @@ final class MeshStats {
     }
 
     private static Optional<TrafficStats> stats(String sidecar, Map<String, MetricsSnapshot> before,
-            Map<String, MetricsSnapshot> after, java.util.function.Predicate<Map<String, String>> selector) {
+            Map<String, MetricsSnapshot> after, Predicate<Map<String, String>> selector) {
         MetricsSnapshot current = after.get(sidecar);
         if (current == null) {
             return Optional.empty();

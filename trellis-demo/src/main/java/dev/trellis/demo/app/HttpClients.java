@@ -2,6 +2,7 @@ package dev.trellis.demo.app;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Builds the JDK HTTP clients of the demo. Calls through a sidecar's outbound port name their destination in
@@ -13,7 +14,7 @@ public final class HttpClients {
 
     static {
         String allowed = System.getProperty(RESTRICTED, "");
-        if (!allowed.toLowerCase(java.util.Locale.ROOT).contains("host")) {
+        if (!allowed.toLowerCase(Locale.ROOT).contains("host")) {
             System.setProperty(RESTRICTED, allowed.isBlank() ? "host" : allowed + ",host");
         }
     }

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Standalone mode: a YAML file or directory, run through the same translator the control plane uses
  * and the same decoder as ADS updates (Envoy's static bootstrap is xDS too). A daemon thread polls the
- * file or directory (content checksums, every 500 ms); a change is reloaded, and an invalid change is
- * logged with file, line and reason while the last good snapshot keeps serving.
+ * file or directory (content checksums, every 500 ms); a change that has held still for one interval is
+ * reloaded, and an invalid change is logged with file, line and reason while the last good snapshot
+ * keeps serving.
  */
 public final class StandaloneConfigSource implements ConfigSource {
     private static final Logger log = LoggerFactory.getLogger(StandaloneConfigSource.class);
@@ -75,7 +76,8 @@ public final class StandaloneConfigSource implements ConfigSource {
     }
 
     private void watch(Consumer<ProxySnapshot> onUpdate, List<Object> initial) {
-        List<Object> last = initial;
+        List<Object> applied = initial;
+        List<Object> pending = null;
         while (!closed) {
             try {
                 Thread.sleep(pollInterval.toMillis());
@@ -83,10 +85,17 @@ public final class StandaloneConfigSource implements ConfigSource {
                 return;
             }
             List<Object> now = stamp();
-            if (now.equals(last) || closed) {
+            if (now.equals(applied) || closed) {
+                pending = null;
                 continue;
             }
-            last = now;
+            if (!now.equals(pending)) {
+                // changed since the last look: an editor may be half way through writing; look again first
+                pending = now;
+                continue;
+            }
+            applied = now;
+            pending = null;
             try {
                 ProxySnapshot snapshot = load();
                 log.info("configuration reloaded from {}", path);

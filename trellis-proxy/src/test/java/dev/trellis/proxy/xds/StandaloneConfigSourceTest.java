@@ -14,6 +14,7 @@ import dev.trellis.proxy.config.RouteAction.WeightedCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -74,6 +75,13 @@ class StandaloneConfigSourceTest {
         ((Logger) LoggerFactory.getLogger(StandaloneConfigSource.class)).detachAppender(logs);
     }
 
+    /** As editors and Kubernetes volumes do: the watcher never sees a half-written file. */
+    private static void write(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
     private StandaloneConfigSource source(Path path) {
         source = new StandaloneConfigSource(path, ProxyNode.of("web", 0), Duration.ofMillis(20));
         return source;
@@ -87,7 +95,7 @@ class StandaloneConfigSourceTest {
 
     @Test
     void deliversTheFirstSnapshotBeforeStartReturns() throws IOException {
-        Files.writeString(dir.resolve("services.yaml"), SERVICES);
+        write(dir.resolve("services.yaml"), SERVICES);
         source(dir).start(updates::add);
         assertThat(updates).singleElement().satisfies(s -> assertThat(s.clusters()).containsKeys("catalog.default", "catalog-v2.default"));
     }
@@ -95,11 +103,11 @@ class StandaloneConfigSourceTest {
     @Test
     void reloadsAChangedFile() throws IOException {
         Path file = dir.resolve("mesh.yaml");
-        Files.writeString(file, SERVICES + "---\n" + route("10"));
+        write(file, SERVICES + "---\n" + route("10"));
         source(file).start(updates::add);
         assertThat(catalogBackends(updates.get(0))).extracting(WeightedCluster::weight).containsExactly(90, 10);
 
-        Files.writeString(file, SERVICES + "---\n" + route("50"));
+        write(file, SERVICES + "---\n" + route("50"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> updates.size() == 2);
         assertThat(catalogBackends(updates.get(1))).extracting(WeightedCluster::weight).containsExactly(90, 50);
@@ -108,11 +116,11 @@ class StandaloneConfigSourceTest {
 
     @Test
     void picksUpNewAndRemovedFilesOfADirectory() throws IOException {
-        Files.writeString(dir.resolve("services.yaml"), SERVICES);
+        write(dir.resolve("services.yaml"), SERVICES);
         source(dir).start(updates::add);
         assertThat(catalogBackends(updates.get(0))).containsExactly(new WeightedCluster("catalog.default", 1));
 
-        Files.writeString(dir.resolve("routes.yml"), route("10"));
+        write(dir.resolve("routes.yml"), route("10"));
         await().atMost(Duration.ofSeconds(5)).until(() -> updates.size() == 2);
         assertThat(catalogBackends(updates.get(1))).hasSize(2);
 
@@ -123,18 +131,18 @@ class StandaloneConfigSourceTest {
 
     @Test
     void keepsTheLastGoodConfigurationWhenAnEditIsInvalid() throws IOException {
-        Files.writeString(dir.resolve("services.yaml"), SERVICES);
+        write(dir.resolve("services.yaml"), SERVICES);
         Path routes = dir.resolve("routes.yaml");
-        Files.writeString(routes, route("10"));
+        write(routes, route("10"));
         source(dir).start(updates::add);
 
-        Files.writeString(routes, route("-1"));
+        write(routes, route("-1"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> logs.list.stream()
                 .anyMatch(e -> e.getFormattedMessage().contains(routes + ":9: spec.rules[0].backendRefs[1].weight: -1 (expected: >= 0)")));
         assertThat(updates).hasSize(1);
 
-        Files.writeString(routes, route("20"));
+        write(routes, route("20"));
         await().atMost(Duration.ofSeconds(5)).until(() -> updates.size() == 2);
         assertThat(catalogBackends(updates.get(1))).extracting(WeightedCluster::weight).containsExactly(90, 20);
     }
@@ -142,7 +150,7 @@ class StandaloneConfigSourceTest {
     @Test
     void anInvalidInitialConfigurationFailsStart() throws IOException {
         Path file = dir.resolve("mesh.yaml");
-        Files.writeString(file, SERVICES.replace("port: 8080", "prot: 8080"));
+        write(file, SERVICES.replace("port: 8080", "prot: 8080"));
         assertThatThrownBy(() -> source(file).start(updates::add))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(file + ":5: spec.prot: unknown field (did you mean port?)");
@@ -152,14 +160,14 @@ class StandaloneConfigSourceTest {
     @Test
     void closeStopsWatching() throws IOException {
         Path file = dir.resolve("mesh.yaml");
-        Files.writeString(file, SERVICES);
+        write(file, SERVICES);
         source(file).start(updates::add);
         assertThat(source.isWatching()).isTrue();
 
         source.close();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !source.isWatching());
-        Files.writeString(file, SERVICES + "---\n" + route("10"));
+        write(file, SERVICES + "---\n" + route("10"));
         assertThat(updates).hasSize(1);
     }
 }
