@@ -12,7 +12,7 @@
 #   --quick   a few-second smoke run of the direct baseline only, into a temporary folder (used by tests)
 # Environment (defaults in brackets):
 #   BENCH_CONTENDERS ["direct trellis nginx haproxy"]   BENCH_RATES ["1000 5000"]   BENCH_SATURATION [1]
-#   BENCH_WARMUP [5s]  BENCH_DURATION [10s]  BENCH_ROUNDS [2]  BENCH_PRIME [3s]  BENCH_CONNECTIONS [16]
+#   BENCH_WARMUP [5s]  BENCH_DURATION [10s]  BENCH_ROUNDS [2]  BENCH_PRIME [5s]  BENCH_CONNECTIONS [16]
 #   BENCH_BODY [1024]  BENCH_PROTOCOL [http1|h2c]  BENCH_H2_DEPTH [8]  BENCH_OUT [bench/results/<date>]
 #   TRELLIS_TARGET [target] (Maven output folder)  BENCH_JAR, TRELLIS_JAR (override the jars)
 #   BENCH_KEEP=1 keeps the scratch folder with configs and logs.
@@ -38,7 +38,7 @@ if ((quick)); then
   out="${BENCH_OUT:-$(mktemp -d /tmp/trellis-bench-quick.XXXXXX)}"
 else
   rates="${BENCH_RATES:-1000 5000}"
-  warmup="${BENCH_WARMUP:-5s}"; duration="${BENCH_DURATION:-10s}"; rounds="${BENCH_ROUNDS:-2}"; prime="${BENCH_PRIME:-3s}"
+  warmup="${BENCH_WARMUP:-5s}"; duration="${BENCH_DURATION:-10s}"; rounds="${BENCH_ROUNDS:-2}"; prime="${BENCH_PRIME:-5s}"
   out="${BENCH_OUT:-$root/bench/results/$(date -u +%Y-%m-%d)}"
 fi
 saturation="${BENCH_SATURATION:-1}"
@@ -101,6 +101,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+curl_protocol=()
+[[ "$protocol" == h2c ]] && curl_protocol=(--http2-prior-knowledge)
 
 declare -A taken_ports=()
 alloc_port() { # VAR...: a free loopback port for each variable, never the same twice (no subshell: it remembers)
@@ -167,7 +170,10 @@ start_nginx() { # NAME CONFIG: sets worker_pid (the one worker does all the work
   worker_pid="$(child_pid "$master")"
 }
 
-alloc_port backend_port
+# The client-facing listeners speak the client's protocol: h2c needs nginx's "http2" / haproxy's "proto h2".
+nginx_h2=""; haproxy_h2=""
+[[ "$protocol" == h2c ]] && { nginx_h2=" http2"; haproxy_h2=" proto h2"; }
+alloc_port backend_port backend_client_port
 start_backend() {
   local answer
   answer="$(head -c 1024 /dev/zero | tr '\0' 'x')"
@@ -175,6 +181,7 @@ start_backend() {
     cat <<EOF
   server {
     listen 127.0.0.1:$backend_port;
+    listen 127.0.0.1:$backend_client_port$nginx_h2;
     location / { return 200 "$answer"; }
   }
 }
@@ -188,7 +195,7 @@ EOF
 declare -A entry_of=() watch_of=()
 
 start_direct() {
-  entry_port="$backend_port"
+  entry_port="$backend_client_port"
   watch=""
 }
 
@@ -196,10 +203,10 @@ start_nginx_pair() {
   local b_port a_port b_pid a_pid
   alloc_port b_port a_port
   nginx_proxy_conf nginx-b "$b_port" "$backend_port" >"$run_dir/nginx-b.conf"
-  nginx_proxy_conf nginx-a "$a_port" "$b_port" >"$run_dir/nginx-a.conf"
+  nginx_proxy_conf nginx-a "$a_port$nginx_h2" "$b_port" >"$run_dir/nginx-a.conf"
   start_nginx nginx-b "$run_dir/nginx-b.conf" && b_pid="$worker_pid" || return 1
   start_nginx nginx-a "$run_dir/nginx-a.conf" && a_pid="$worker_pid" || return 1
-  wait_http "http://127.0.0.1:$a_port/" 10 || return 1
+  wait_http "http://127.0.0.1:$a_port/" 10 "${curl_protocol[@]}" || return 1
   entry_port="$a_port"
   watch="A=$a_pid B=$b_pid"
 }
@@ -228,14 +235,14 @@ start_haproxy_pair() {
   local b_port a_port name
   alloc_port b_port a_port
   haproxy_conf "$b_port" "$backend_port" >"$run_dir/haproxy-b.cfg"
-  haproxy_conf "$a_port" "$b_port" >"$run_dir/haproxy-a.cfg"
+  haproxy_conf "$a_port$haproxy_h2" "$b_port" >"$run_dir/haproxy-a.cfg"
   local -A pid_of=()
   for name in b a; do
     haproxy -db -f "$run_dir/haproxy-$name.cfg" >"$run_dir/haproxy-$name.log" 2>&1 &
     pid_of[$name]=$!
     pids+=("$!")
   done
-  wait_http "http://127.0.0.1:$a_port/" 10 || return 1
+  wait_http "http://127.0.0.1:$a_port/" 10 "${curl_protocol[@]}" || return 1
   entry_port="$a_port"
   watch="A=${pid_of[a]} B=${pid_of[b]}"
 }
@@ -300,7 +307,7 @@ EOF
   pids+=("$a_pid")
   unset TRELLIS_JAVA_OPTS
   if ! wait_http "http://127.0.0.1:$b_admin/ready" 30 || ! wait_http "http://127.0.0.1:$a_admin/ready" 30 \
-      || ! wait_http "http://127.0.0.1:$a_out/" 10 -H "Host: backend"; then
+      || ! wait_http "http://127.0.0.1:$a_out/" 10 -H "Host: backend" "${curl_protocol[@]}"; then
     log "trellis did not come up; last lines of its logs:"
     tail -n 5 "$run_dir/trellis-a.log" "$run_dir/trellis-b.log" >&2 || true
     return 1

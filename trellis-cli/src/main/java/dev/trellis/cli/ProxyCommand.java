@@ -7,6 +7,8 @@ import dev.trellis.proxy.xds.ConfigSource;
 import dev.trellis.proxy.xds.StandaloneConfigSource;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -56,17 +58,37 @@ final class ProxyCommand implements Callable<Integer> {
             description = "On SIGTERM or POST /shutdown, how long in-flight requests may finish (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
+    @Option(names = "--label", paramLabel = "KEY=VALUE",
+            description = "A label of this instance (repeatable), e.g. --label version=v2; Service selectors pick instances by label. Control plane mode.")
+    Map<String, String> labels = new LinkedHashMap<>();
+
+    @Option(names = "--advertise-address", paramLabel = "ADDRESS",
+            description = "Where other sidecars reach this one, registered with the control plane (default: the bind address, 127.0.0.1 for a wildcard).")
+    String advertiseAddress;
+
+    @Option(names = "--shutdown-delay", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Control plane mode: after deregistering on shutdown, keep serving this long so callers learn the instance is gone, then drain (default: ${DEFAULT-VALUE}).")
+    Duration shutdownDelay;
+
     @Override
     public Integer call() throws Exception {
-        if (source.controlPlane != null) {
-            System.err.println("trellis proxy: --control-plane: the control plane client is not available in this build; use --config FILE");
-            return 2;
-        }
         ProxyOptions.Builder options = ProxyOptions.builder(service).namespace(namespace).bindAddress(bind)
                 .outboundPort(outboundPort).inboundPort(inboundPort).adminPort(adminPort).appPort(appPort)
                 .drainTimeout(drainTimeout);
         if (workers > 0) {
             options.workers(workers);
+        }
+        if (source.controlPlane != null) {
+            Sidecar sidecar;
+            try {
+                sidecar = Sidecar.controlPlane(options.build(), source.controlPlane, labels, advertiseAddress, shutdownDelay);
+            } catch (RuntimeException e) {
+                System.err.println("trellis proxy: " + e.getMessage());
+                return 1;
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(sidecar::stop, "trellis-shutdown"));
+            sidecar.proxy().terminated().join();
+            return 0;
         }
         ConfigSource config = new StandaloneConfigSource(source.config, new ProxyNode(service, namespace, appPort));
         Proxy proxy = Proxy.start(options.build());

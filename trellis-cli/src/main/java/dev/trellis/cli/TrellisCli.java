@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ProxyCommand.class,
                 ControlPlaneCommand.class,
+                ApplyCommand.class,
+                GetCommand.class,
+                DeleteCommand.class,
                 DemoCommand.class,
                 DemoAppCommand.class,
                 CommandLine.HelpCommand.class

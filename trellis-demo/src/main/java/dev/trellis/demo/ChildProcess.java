@@ -1,7 +1,6 @@
 package dev.trellis.demo;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,9 +98,10 @@ final class ChildProcess {
     /** The last lines of its log, to explain a failure. */
     String tail(int lines) {
         try {
-            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            // decoded leniently: a crashing process may leave anything in its log
+            List<String> all = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | UncheckedIOException e) { // a malformed byte in the log
+        } catch (IOException e) {
             return "(cannot read " + log + ": " + e.getMessage() + ")";
         }
     }

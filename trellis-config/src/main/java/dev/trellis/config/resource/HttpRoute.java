@@ -35,12 +35,23 @@ public record HttpRoute(
     /** @param port null when not given */
     public record ParentRef(String name, String namespace, Integer port, Location location) {}
 
-    /** @param matches never empty: a rule without matches matches every request (PathPrefix "/") */
-    public record Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts) {
+    /**
+     * @param matches   never empty: a rule without matches matches every request (PathPrefix "/")
+     * @param retry     {@link Retry#DEFAULT} when the rule has no {@code retry}
+     * @param fault     injected faults, or null
+     * @param rateLimit the rule's local rate limit, or null
+     */
+    public record Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts, Retry retry, Fault fault,
+                       RateLimit rateLimit) {
         public Rule {
             matches = List.copyOf(matches);
             backendRefs = List.copyOf(backendRefs);
             Objects.requireNonNull(timeouts, "timeouts");
+            Objects.requireNonNull(retry, "retry");
+        }
+
+        public Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts) {
+            this(matches, backendRefs, timeouts, Retry.DEFAULT, null, null);
         }
     }
 
@@ -95,7 +106,7 @@ public record HttpRoute(
      * Gateway API HTTPRouteTimeouts; null when not set, {@link Duration#ZERO} to disable.
      *
      * @param request        the whole request, retries included
-     * @param backendRequest one attempt to a backend
+     * @param backendRequest one attempt to a backend (the retry policy's per-try timeout)
      */
     public record Timeouts(Duration request, Duration backendRequest) {
         public static final Timeouts NONE = new Timeouts(null, null);

@@ -12,6 +12,7 @@ import java.util.Objects;
  *                  outbound proxy listens on
  * @param selector  picks registered instances by their labels (empty: static endpoints only)
  * @param endpoints static instances
+ * @param rateLimit local rate limit of the inbound side of every instance, or null
  */
 public record Service(
         Metadata metadata,
@@ -19,7 +20,8 @@ public record Service(
         Protocol protocol,
         int port,
         Map<String, String> selector,
-        List<Endpoint> endpoints) implements Resource {
+        List<Endpoint> endpoints,
+        RateLimit rateLimit) implements Resource {
 
     public static final String KIND = "Service";
     public static final String API_VERSION = "trellis.dev/v1alpha1";
@@ -30,6 +32,11 @@ public record Service(
         Objects.requireNonNull(protocol, "protocol");
         selector = Map.copyOf(selector);
         endpoints = List.copyOf(endpoints);
+    }
+
+    public Service(Metadata metadata, Location location, Protocol protocol, int port, Map<String, String> selector,
+                   List<Endpoint> endpoints) {
+        this(metadata, location, protocol, port, selector, endpoints, null);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.trellis.config.yaml;
 
 import dev.trellis.config.ConfigException;
 import dev.trellis.config.Location;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,6 +131,81 @@ public final class Fields {
 
     public int integer(String key, int fallback) {
         return has(key) ? integer(key) : fallback;
+    }
+
+    /** An integer in {@code min..max}, or {@code fallback} when absent. */
+    public int integer(String key, int fallback, int min, int max) {
+        if (!has(key)) {
+            return fallback;
+        }
+        int v = integer(key);
+        if (v < min || v > max) {
+            throw error(key, v + " (expected: " + range(min, max) + ")");
+        }
+        return v;
+    }
+
+    /** An integer or a decimal number. */
+    public double number(String key) {
+        YamlNode value = node(key);
+        if (!(value instanceof YamlNode.Scalar s)
+                || (s.type() != YamlNode.ScalarType.INTEGER && s.type() != YamlNode.ScalarType.DECIMAL)) {
+            throw invalid(key, "a number");
+        }
+        double v;
+        try {
+            v = Double.parseDouble(s.text());
+        } catch (NumberFormatException e) {
+            throw invalid(key, "a number");
+        }
+        if (!Double.isFinite(v)) {
+            throw invalid(key, "a finite number");
+        }
+        return v;
+    }
+
+    /** A number in {@code min..max}, or {@code fallback} when absent. */
+    public double number(String key, double fallback, double min, double max) {
+        if (!has(key)) {
+            return fallback;
+        }
+        double v = number(key);
+        if (v < min || v > max) {
+            throw error(key, node(key).describe() + " (expected: " + format(min) + ".." + format(max) + ")");
+        }
+        return v;
+    }
+
+    /** A Gateway API duration ("2s", "500ms"), or {@code fallback} when absent; "0s" is zero. */
+    public Duration duration(String key, Duration fallback) {
+        if (!has(key)) {
+            return fallback;
+        }
+        try {
+            return GatewayDuration.parse(text(key));
+        } catch (IllegalArgumentException e) {
+            throw error(key, e.getMessage());
+        }
+    }
+
+    /** A Gateway API duration greater than zero, or {@code fallback} when absent. */
+    public Duration positiveDuration(String key, Duration fallback) {
+        Duration d = duration(key, fallback);
+        if (has(key) && d.isZero()) {
+            throw error(key, GatewayDuration.format(d) + " (expected: > 0)");
+        }
+        return d;
+    }
+
+    private static String range(long min, long max) {
+        if (max == Integer.MAX_VALUE) {
+            return min == 1 ? "> 0" : ">= " + min;
+        }
+        return min + ".." + max;
+    }
+
+    private static String format(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     public boolean bool(String key, boolean fallback) {

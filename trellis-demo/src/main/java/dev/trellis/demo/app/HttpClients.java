@@ -1,6 +1,7 @@
 package dev.trellis.demo.app;
 
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -20,6 +21,19 @@ public final class HttpClients {
     }
 
     private HttpClients() {}
+
+    /**
+     * @throws IllegalStateException when the JDK client was used in this JVM before this class could allow
+     *     the Host header
+     */
+    static void checkHostHeaderAllowed() {
+        try {
+            HttpRequest.newBuilder().header("Host", "probe");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the JDK HTTP client refuses to set Host: it was used in this JVM before "
+                    + RESTRICTED + " allowed it; start the JVM with -D" + RESTRICTED + "=host", e);
+        }
+    }
 
     /** An HTTP/1.1 client: the demo's HTTP services and the sidecars' admin ports speak it. */
     public static HttpClient newClient(Duration connectTimeout) {

@@ -22,6 +22,7 @@ public final class OutboundClient {
         this.outbound = Objects.requireNonNull(outbound, "outbound");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.client = HttpClients.newClient(Duration.ofSeconds(2));
+        HttpClients.checkHostHeaderAllowed();
     }
 
     public CompletableFuture<HttpResponse<String>> get(String service, String path, TraceHeaders trace) {

@@ -12,6 +12,10 @@ import java.util.Objects;
  * @param lbPolicy         how to pick an endpoint
  * @param connectTimeout   TCP connect timeout
  * @param idleTimeout      pooled connections idle this long are closed
+ * @param circuitBreakers  limits on connections, pending, active requests and retries
+ * @param retryBudget      how much retries may add to the request rate
+ * @param outlierDetection passive health checking, or null for none
+ * @param healthCheck      active health checking, or null for none
  */
 public record ClusterConfig(
         String name,
@@ -19,7 +23,17 @@ public record ClusterConfig(
         UpstreamProtocol protocol,
         LbPolicy lbPolicy,
         Duration connectTimeout,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        CircuitBreakers circuitBreakers,
+        RetryBudget retryBudget,
+        OutlierDetection outlierDetection,
+        HealthCheck healthCheck) {
+
+    public ClusterConfig(String name, String service, UpstreamProtocol protocol, LbPolicy lbPolicy, Duration connectTimeout,
+                         Duration idleTimeout) {
+        this(name, service, protocol, lbPolicy, connectTimeout, idleTimeout, CircuitBreakers.DEFAULT, RetryBudget.DEFAULT,
+                OutlierDetection.DEFAULT, null);
+    }
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -35,6 +49,8 @@ public record ClusterConfig(
         Objects.requireNonNull(lbPolicy, "lbPolicy");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(circuitBreakers, "circuitBreakers");
+        Objects.requireNonNull(retryBudget, "retryBudget");
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("cluster " + name + ": connectTimeout: " + connectTimeout + " (expected: > 0)");
         }

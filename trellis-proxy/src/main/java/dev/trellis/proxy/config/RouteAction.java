@@ -5,17 +5,26 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Where a matched request goes.
+ * Where a matched request goes, and the policies on the way.
  *
- * @param backends weighted clusters; a request picks one in proportion to the weights (at least one,
- *                 weights &gt;= 0, total &gt; 0)
- * @param timeout  whole-request timeout, {@link Duration#ZERO} for none
+ * @param backends  weighted clusters; a request picks one in proportion to the weights (at least one,
+ *                  weights &gt;= 0, total &gt; 0)
+ * @param timeout   whole-request timeout (all attempts), {@link Duration#ZERO} for none
+ * @param retry     retry policy ({@link RetryPolicy#DEFAULT} when none is configured)
+ * @param fault     injected faults, or null
+ * @param rateLimit local rate limit of this route, or null
  */
-public record RouteAction(List<WeightedCluster> backends, Duration timeout) {
+public record RouteAction(List<WeightedCluster> backends, Duration timeout, RetryPolicy retry, FaultPolicy fault,
+                          RateLimit rateLimit) {
+
+    public RouteAction(List<WeightedCluster> backends, Duration timeout) {
+        this(backends, timeout, RetryPolicy.DEFAULT, null, null);
+    }
 
     public RouteAction {
         backends = List.copyOf(backends);
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(retry, "retry");
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("backends: [] (expected: at least one backend)");
         }

@@ -2,14 +2,19 @@ package dev.trellis.proxy.http;
 
 import dev.trellis.proxy.config.ClusterConfig;
 import dev.trellis.proxy.config.EndpointSet;
+import dev.trellis.proxy.config.RetryPolicy;
+import dev.trellis.proxy.config.RetryPolicy.RetryOn;
+import dev.trellis.proxy.filter.fault.FaultDecision;
+import dev.trellis.proxy.filter.retry.Backoff;
+import dev.trellis.proxy.filter.retry.ReplayBuffer;
 import dev.trellis.proxy.metrics.RouteStats;
 import dev.trellis.proxy.route.CompiledRoute;
 import dev.trellis.proxy.route.Router;
+import dev.trellis.proxy.runtime.ClusterRuntime;
 import dev.trellis.proxy.runtime.ListenerContext;
 import dev.trellis.proxy.runtime.RuntimeConfig;
 import dev.trellis.proxy.tcp.RelayHandler;
 import dev.trellis.proxy.upstream.ProxyError;
-import dev.trellis.proxy.upstream.ResponseSink;
 import dev.trellis.proxy.upstream.UpstreamHandler;
 import dev.trellis.proxy.upstream.UpstreamProtocol;
 import dev.trellis.proxy.upstream.WorkerUpstreams;
@@ -17,33 +22,36 @@ import dev.trellis.proxy.upstream.lb.EndpointState;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request and its response, streamed between a downstream channel (an HTTP/1.1 connection or an
- * HTTP/2 stream) and one upstream stream, all on one event loop. Bodies are never buffered whole: each
- * part is written on as it arrives, and each side stops reading while the other cannot take more.
+ * One request and its response, streamed between a downstream channel (an HTTP/1.1 connection or an HTTP/2
+ * stream) and one or more {@link Attempt}s upstream, all on one event loop. The route's policies apply in one
+ * place, in this order: rate limit, fault injection, circuit breakers, then attempts under the request deadline,
+ * each with its per-try timeout, retried within the budget while nothing has reached the caller yet.
+ * Bodies are never buffered whole: parts flow on as they arrive (a bounded copy is kept only for replay).
  */
-final class Exchange implements ResponseSink {
-    /** Connect failures are retried on another endpoint this many times (nothing was sent yet). */
-    static final int CONNECT_RETRIES = 2;
-
+final class Exchange {
     private final HttpProxyHandler owner;
     private final ChannelHandlerContext down;
     private final ListenerContext listener;
-    private final HttpRequest request;
+    private final HttpRequest head;
     private final boolean downstreamHttp2;
     private final boolean grpc;
     private final boolean upgrade;
@@ -51,24 +59,27 @@ final class Exchange implements ResponseSink {
     private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(4);
 
     private RouteStats stats;
+    private RetryPolicy retry = RetryPolicy.NONE;
     private ClusterConfig cluster;
     private EndpointSet endpoints;
+    private ClusterRuntime runtime;
     private WorkerUpstreams worker;
-    private EndpointState endpoint;
-    private UpstreamProtocol protocol;
-    private Channel upstream;
-    private UpstreamHandler upstreamHandler;
-    private ScheduledFuture<?> timeout;
-    private int connectAttempts;
+    private ReplayBuffer replay;
+    private Attempt attempt;
+    private int attempts;
+    private int retrySlots;
+    private boolean requestSlot;
+    private long deadlineNanos;
+    private ScheduledFuture<?> deadlineTimer;
+    private ScheduledFuture<?> backoffTimer;
     private int status;
     private String grpcStatus;
     private boolean requestComplete;
-    private boolean responseStarted;
+    private boolean committed;
     private boolean upstreamReusable = true;
+    private boolean upstreamDone;
     private boolean wroteUpstream;
     private boolean wroteDownstream;
-    private boolean upstreamDoneWithResponse;
-    private boolean endpointActive;
     private boolean done;
 
     Exchange(HttpProxyHandler owner, ChannelHandlerContext down, ListenerContext listener, HttpRequest request,
@@ -76,14 +87,20 @@ final class Exchange implements ResponseSink {
         this.owner = owner;
         this.down = down;
         this.listener = listener;
-        this.request = request;
         this.downstreamHttp2 = downstreamHttp2;
-        this.grpc = ErrorResponses.isGrpc(request.headers());
-        this.upgrade = !downstreamHttp2 && request.headers().contains(HttpHeaderNames.UPGRADE)
-                && !request.headers().contains(HttpHeaderNames.UPGRADE, "h2c", true);
-        if (request instanceof LastHttpContent) {
+        if (request instanceof FullHttpRequest) {
+            // a whole request becomes head + last part, so every attempt can send its own copy of the head
+            FullHttpRequest full = (FullHttpRequest) request;
+            this.head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
+            pending.add(new DefaultLastHttpContent(full.content().retain(), full.trailingHeaders()));
+            full.release();
             requestComplete = true;
+        } else {
+            this.head = request;
         }
+        this.grpc = ErrorResponses.isGrpc(head.headers());
+        this.upgrade = !downstreamHttp2 && head.headers().contains(HttpHeaderNames.UPGRADE)
+                && !head.headers().contains(HttpHeaderNames.UPGRADE, "h2c", true);
     }
 
     boolean requestComplete() {
@@ -93,21 +110,26 @@ final class Exchange implements ResponseSink {
     void start() {
         RuntimeConfig config = listener.config().current();
         Router router = config == null ? null : config.router(listener.name());
-        String authority = Router.authorityOf(request);
+        String authority = Router.authorityOf(head);
         Router.CompiledVirtualHost vh = router == null ? null : router.virtualHost(authority);
         if (vh == null) {
             fail(ProxyError.NO_ROUTE, "no service for authority " + authority);
             return;
         }
-        CompiledRoute route = Router.match(vh, request);
+        CompiledRoute route = Router.match(vh, head);
         if (route == null) {
             stats = vh.unmatched();
             stats.request();
-            fail(ProxyError.NO_ROUTE, "no route of " + vh.service() + " matches " + request.method() + " " + request.uri());
+            fail(ProxyError.NO_ROUTE, "no route of " + vh.service() + " matches " + head.method() + " " + head.uri());
             return;
         }
         stats = route.stats();
         stats.request();
+        if (route.rateLimiter() != null && !route.rateLimiter().tryTake()) {
+            listener.metrics().counter("rate_limited_total", routeLabels(vh, route)).increment();
+            fail(ProxyError.RATE_LIMITED, "route " + route.name() + " is over its rate limit");
+            return;
+        }
         String clusterName = route.pickCluster();
         cluster = config.cluster(clusterName);
         if (cluster == null) {
@@ -115,68 +137,117 @@ final class Exchange implements ResponseSink {
             return;
         }
         endpoints = config.endpoints(clusterName);
+        runtime = config.clusterRuntime(clusterName);
         worker = listener.upstreams().of(down.channel().eventLoop());
-        if (route.timeoutMillis() > 0) {
-            timeout = down.channel().eventLoop().schedule(this::onTimeout, route.timeoutMillis(), TimeUnit.MILLISECONDS);
+        retry = upgrade ? RetryPolicy.NONE : route.action().retry();
+        if (runtime != null) {
+            runtime.budget().onRequest();
+            if (!runtime.breakers().tryAcquireRequest()) {
+                runtime.overflowRequests.increment();
+                fail(ProxyError.OVERFLOW, cluster.name() + " has " + cluster.circuitBreakers().maxRequests() + " requests in flight");
+                return;
+            }
+            requestSlot = true;
         }
-        HopByHop.strip(request.headers(), upgrade);
-        connect();
+        startDeadline(route.timeoutMillis());
+        HopByHop.strip(head.headers(), upgrade);
+        if (retry.maxRetries() > 0) {
+            replay = new ReplayBuffer(retry.maxReplayBytes());
+        }
+        FaultDecision fault = FaultDecision.of(route.action().fault(), head.headers());
+        if (fault.aborts()) {
+            listener.metrics().counter("faults_injected_total", routeLabels(vh, route) + ",kind=\"abort\"").increment();
+            failWithStatus(ProxyError.FAULT_INJECTED, fault.abortStatus(), fault.abortGrpcStatus(), "abort injected by route " + route.name());
+            return;
+        }
+        if (fault.delayMillis() > 0) {
+            listener.metrics().counter("faults_injected_total", routeLabels(vh, route) + ",kind=\"delay\"").increment();
+            backoffTimer = down.channel().eventLoop().schedule(() -> startAttempt(null), fault.delayMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        startAttempt(null);
     }
 
-    private void connect() {
-        EndpointState picked = worker.pick(cluster, endpoints, endpoint);
+    private String routeLabels(Router.CompiledVirtualHost vh, CompiledRoute route) {
+        return "direction=\"" + listener.direction() + "\",dst_service=\"" + vh.service() + "\",route=\"" + route.name() + "\"";
+    }
+
+    /** The route timeout, tightened (never extended) by a gRPC caller's deadline. */
+    private void startDeadline(long routeTimeoutMillis) {
+        long millis = routeTimeoutMillis;
+        if (grpc) {
+            long grpcMillis = GrpcTimeout.parseMillis(head.headers().get(GrpcTimeout.HEADER));
+            if (grpcMillis > 0 && (millis <= 0 || grpcMillis < millis)) {
+                millis = grpcMillis;
+            }
+        }
+        if (millis > 0) {
+            deadlineNanos = startNanos + TimeUnit.MILLISECONDS.toNanos(millis);
+            deadlineTimer = down.channel().eventLoop().schedule(this::onDeadline, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void startAttempt(EndpointState avoid) {
+        backoffTimer = null;
+        if (done) {
+            return;
+        }
+        EndpointState picked = worker.pick(cluster, endpoints, avoid, runtime == null ? null : runtime.outlier());
         if (picked == null) {
             fail(ProxyError.NO_ENDPOINTS, "no endpoints for " + cluster.name());
             return;
         }
-        endpoint = picked;
-        protocol = upgrade ? UpstreamProtocol.HTTP1_UPGRADE
+        if (runtime != null && !runtime.breakers().tryAcquirePending()) {
+            runtime.overflowPending.increment();
+            fail(ProxyError.OVERFLOW, cluster.name() + " has " + cluster.circuitBreakers().maxPendingRequests() + " pending requests");
+            return;
+        }
+        UpstreamProtocol protocol = upgrade ? UpstreamProtocol.HTTP1_UPGRADE
                 : picked.endpoint().meshed() || cluster.protocol() == ClusterConfig.UpstreamProtocol.HTTP2
                         ? UpstreamProtocol.HTTP2 : UpstreamProtocol.HTTP1;
-        picked.onStart();
-        endpointActive = true;
-        Future<Channel> f = worker.acquire(picked.endpoint(), protocol, cluster);
-        if (f.isDone()) {
-            onAcquired(f);
-        } else {
-            f.addListener(x -> onAcquired(f));
+        attempts++;
+        attempt = new Attempt(this, picked, protocol, worker);
+        attempt.start(cluster, retry.perTryTimeout().toMillis());
+    }
+
+    void releasePendingSlot() {
+        if (runtime != null) {
+            runtime.breakers().releasePending();
         }
     }
 
-    private void onAcquired(Future<Channel> f) {
-        if (done) {
-            if (f.isSuccess()) {
-                f.getNow().close();
-            }
+    /** The attempt is connected: send it the head, what earlier attempts sent, and what is pending. */
+    void sendRequestOn(Attempt a) {
+        if (done || a != attempt) {
+            a.abandon();
             return;
         }
-        if (!f.isSuccess()) {
-            endpointAbort();
-            ProxyError error = f.cause() instanceof ConnectTimeoutException ? ProxyError.CONNECT_TIMEOUT : ProxyError.CONNECT_REFUSED;
-            if (connectAttempts++ < CONNECT_RETRIES && endpoints.endpoints().size() > 1) {
-                connect();
-            } else {
-                fail(error, endpoint.endpoint().authority() + ": " + f.cause().getMessage());
+        Channel up = a.upstream();
+        HttpRequest copy = new DefaultHttpRequest(head.protocolVersion(), head.method(), head.uri(), head.headers().copy());
+        prepareHead(copy, a.protocol());
+        up.write(copy);
+        if (replay != null && replay.replayable()) {
+            for (HttpContent dup : replay.duplicates()) {
+                up.write(dup);
             }
-            return;
         }
-        upstream = f.getNow();
-        upstreamHandler = upstream.pipeline().get(UpstreamHandler.class);
-        upstreamHandler.attach(this);
-        prepareHead();
-        upstream.write(request);
         HttpContent part;
         while ((part = pending.poll()) != null) {
-            upstream.write(part);
+            keepForReplay(part);
+            up.write(part);
         }
-        upstream.flush();
+        up.flush();
         // an HTTP/2 stream keeps reading after its request ends: that is how a reset (cancellation) arrives
-        if ((!requestComplete || downstreamHttp2) && upstream.isWritable()) {
+        if ((!requestComplete || downstreamHttp2) && up.isWritable()) {
             down.channel().config().setAutoRead(true);
         }
     }
 
-    private void prepareHead() {
+    private void prepareHead(HttpRequest request, UpstreamProtocol protocol) {
+        if (deadlineNanos > 0 && grpc) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+            request.headers().set(GrpcTimeout.HEADER, GrpcTimeout.format(left));
+        }
         if (protocol == UpstreamProtocol.HTTP2) {
             if (!downstreamHttp2) {
                 request.headers().set(HopByHop.ORIG_PROTO, request.protocolVersion().text());
@@ -191,6 +262,12 @@ final class Exchange implements ResponseSink {
         }
     }
 
+    private void keepForReplay(HttpContent part) {
+        if (replay != null) {
+            replay.keep(part);
+        }
+    }
+
     /** A request body part from downstream; ownership passes here. */
     void onRequestContent(HttpContent part) {
         if (part instanceof LastHttpContent) {
@@ -200,117 +277,234 @@ final class Exchange implements ResponseSink {
             part.release();
             return;
         }
-        if (upstream == null) {
+        Channel up = attempt == null || attempt.ended() ? null : attempt.upstream();
+        if (up == null) {
             pending.add(part);
+            down.channel().config().setAutoRead(false);
             return;
         }
+        keepForReplay(part);
         if (requestComplete) {
             // the request is whole: send it now (this may run outside a read, e.g. a replayed pipelined request)
-            upstream.writeAndFlush(part);
+            up.writeAndFlush(part);
             wroteUpstream = false;
             return;
         }
-        upstream.write(part);
+        up.write(part);
         wroteUpstream = true;
-        if (!upstream.isWritable()) {
+        if (!up.isWritable()) {
             down.channel().config().setAutoRead(false);
         }
     }
 
     void onDownstreamReadComplete() {
-        if (wroteUpstream && upstream != null) {
+        if (wroteUpstream && attempt != null && attempt.upstream() != null) {
             wroteUpstream = false;
-            upstream.flush();
+            attempt.upstream().flush();
         }
     }
 
     void onDownstreamWritable() {
-        if (upstream != null && !upstreamDoneWithResponse) {
-            upstream.config().setAutoRead(true);
+        if (attempt != null && attempt.upstream() != null && !upstreamDone) {
+            attempt.upstream().config().setAutoRead(true);
         }
     }
 
-    @Override
-    public void onUpstreamWritable() {
+    void onUpstreamWritable() {
         if ((!requestComplete || downstreamHttp2) && !done) {
             down.channel().config().setAutoRead(true);
         }
     }
 
-    @Override
-    public void onResponse(HttpObject msg) {
-        if (done) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (msg instanceof HttpResponse) {
-            HttpResponse response = (HttpResponse) msg;
-            responseStarted = true;
-            status = response.status().code();
-            if (protocol != UpstreamProtocol.HTTP2 && !HttpUtil.isKeepAlive(response)) {
-                upstreamReusable = false;
-            }
-            boolean switching = upgrade && status == 101;
-            HopByHop.strip(response.headers(), switching);
-            if (!switching) {
-                HopByHop.stripHttp2Extensions(response.headers());
-            }
-            if (msg instanceof FullHttpResponse) {
-                grpcStatus = response.headers().get("grpc-status");
-            }
-        }
-        if (msg instanceof LastHttpContent) {
-            upstreamDoneWithResponse = true;
-            if (grpcStatus == null) {
-                grpcStatus = ((LastHttpContent) msg).trailingHeaders().get("grpc-status");
-            }
-        }
-        down.write(msg);
-        wroteDownstream = true;
-        if (!upstreamDoneWithResponse && !down.channel().isWritable()) {
-            upstream.config().setAutoRead(false);
-        }
-        if (upstreamDoneWithResponse) {
-            if (upgrade && status == 101) {
-                switchToRelay();
-            } else if (requestComplete) {
-                finish();
-            } else {
-                // the upstream answered before the request ended: stop sending it
-                upstreamReusable = false;
-                finish();
-            }
-        }
-    }
-
-    @Override
-    public void onResponseReadComplete() {
+    void flushDownstream() {
         if (wroteDownstream) {
             wroteDownstream = false;
             down.flush();
         }
     }
 
-    @Override
-    public void onUpgradedBytes(Object msg) {
+    void onAttemptResponse(Attempt a, HttpObject msg) {
+        if (done || a != attempt) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse) {
+            HttpResponse response = (HttpResponse) msg;
+            int code = response.status().code();
+            String grpcInHeaders = msg instanceof FullHttpResponse ? response.headers().get("grpc-status") : null;
+            if (!committed && retryableStatus(code, grpcInHeaders) && mayRetry(Attempt.Failure.RESET, true)) {
+                ReferenceCountUtil.release(msg);
+                reportOutcome(a, code);
+                a.abandon();
+                attempt = null;
+                scheduleRetry(a.endpoint(), "status_" + code);
+                return;
+            }
+            committed = true;
+            status = code;
+            if (a.protocol() != UpstreamProtocol.HTTP2 && !HttpUtil.isKeepAlive(response)) {
+                upstreamReusable = false;
+            }
+            boolean switching = upgrade && code == 101;
+            HopByHop.strip(response.headers(), switching);
+            if (!switching) {
+                HopByHop.stripHttp2Extensions(response.headers());
+            }
+            grpcStatus = grpcInHeaders;
+        }
+        if (msg instanceof LastHttpContent) {
+            upstreamDone = true;
+            if (grpcStatus == null) {
+                grpcStatus = ((LastHttpContent) msg).trailingHeaders().get("grpc-status");
+            }
+        }
+        down.write(msg);
+        wroteDownstream = true;
+        if (!upstreamDone && !down.channel().isWritable()) {
+            a.upstream().config().setAutoRead(false);
+        }
+        if (upstreamDone) {
+            if (upgrade && status == 101) {
+                switchToRelay();
+            } else {
+                if (!requestComplete) {
+                    // the upstream answered before the request ended: stop sending it
+                    upstreamReusable = false;
+                }
+                finish();
+            }
+        }
+    }
+
+    void onUpgradedBytes(Object msg) {
         down.writeAndFlush(msg);
     }
 
-    @Override
-    public void onUpstreamFailure(Channel ch, Throwable cause) {
-        if (done || ch != upstream) {
+    void attemptFailed(Attempt a, Attempt.Failure failure, Throwable cause) {
+        if (done || a != attempt) {
+            a.abandon();
+            return;
+        }
+        a.abandon();
+        attempt = null;
+        reportOutcome(a, 0);
+        if (!requestComplete) {
+            down.channel().config().setAutoRead(false);
+        }
+        String where = a.endpoint().endpoint().authority();
+        if (committed) {
+            abortMidResponse(ProxyError.UPSTREAM_RESET);
+        } else if (mayRetry(failure, false)) {
+            scheduleRetry(a.endpoint(), failure.name().toLowerCase(java.util.Locale.ROOT));
+        } else {
+            switch (failure) {
+                case CONNECT:
+                    fail(cause instanceof ConnectTimeoutException ? ProxyError.CONNECT_TIMEOUT : ProxyError.CONNECT_REFUSED,
+                            where + ": " + (cause == null ? "connect failed" : cause.getMessage()));
+                    break;
+                case PER_TRY_TIMEOUT:
+                    fail(ProxyError.UPSTREAM_TIMEOUT, where + " did not answer within the per-try timeout");
+                    break;
+                default:
+                    fail(ProxyError.UPSTREAM_RESET, where + " closed the stream" + (cause == null || cause.getMessage() == null
+                            ? "" : ": " + cause.getMessage()));
+            }
+        }
+    }
+
+    private boolean retryableStatus(int code, String grpcInHeaders) {
+        var on = retry.retryOn();
+        if (on.contains(RetryOn.SERVER_ERROR) && code >= 500
+                || on.contains(RetryOn.GATEWAY_ERROR) && (code == 502 || code == 503 || code == 504)
+                || on.contains(RetryOn.RETRIABLE_STATUS_CODES) && retry.statusCodes().contains(code)) {
+            return true;
+        }
+        if (grpcInHeaders != null && !retry.grpcCodes().isEmpty()) {
+            try {
+                return retry.grpcCodes().contains(Integer.parseInt(grpcInHeaders.trim()));
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Whether another attempt may start: conditions, attempts left, replayable body, deadline, budget, breaker. */
+    private boolean mayRetry(Attempt.Failure failure, boolean byStatus) {
+        if (done || committed || attempts > retry.maxRetries()) {
+            return false;
+        }
+        var on = retry.retryOn();
+        boolean neverProcessed = failure == Attempt.Failure.CONNECT || failure == Attempt.Failure.REFUSED;
+        if (!byStatus) {
+            boolean wanted;
+            switch (failure) {
+                case CONNECT: wanted = on.contains(RetryOn.CONNECT_FAILURE); break;
+                case REFUSED: wanted = on.contains(RetryOn.REFUSED_STREAM) || on.contains(RetryOn.RESET); break;
+                case RESET: wanted = on.contains(RetryOn.RESET); break;
+                default: wanted = on.contains(RetryOn.RESET) || on.contains(RetryOn.GATEWAY_ERROR) || on.contains(RetryOn.SERVER_ERROR);
+            }
+            if (!wanted) {
+                return false;
+            }
+        }
+        if (!neverProcessed || byStatus) {
+            if (!idempotent() && !retry.retryNonIdempotent() && !(grpc && !retry.grpcCodes().isEmpty())) {
+                return false;
+            }
+        }
+        if (replay == null || !replay.replayable()) {
+            return false;
+        }
+        if (deadlineNanos > 0 && System.nanoTime() >= deadlineNanos) {
+            return false;
+        }
+        if (runtime != null) {
+            if (!runtime.budget().tryRetry()) {
+                runtime.budgetExhausted.increment();
+                return false;
+            }
+            if (!runtime.breakers().tryAcquireRetry()) {
+                runtime.overflowRetries.increment();
+                return false;
+            }
+            retrySlots++;
+        }
+        return true;
+    }
+
+    private boolean idempotent() {
+        HttpMethod m = head.method();
+        return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
+                || m.equals(HttpMethod.TRACE) || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE);
+    }
+
+    private void scheduleRetry(EndpointState failed, String reason) {
+        if (runtime != null) {
+            runtime.retries.increment();
+        }
+        listener.metrics().counter("retry_attempts_total", "direction=\"" + listener.direction() + "\",cluster=\""
+                + cluster.name() + "\",reason=\"" + reason + "\"").increment();
+        long delay = Backoff.delayMillis(retry, attempts);
+        backoffTimer = down.channel().eventLoop().schedule(() -> startAttempt(failed), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void reportOutcome(Attempt a, int code) {
+        if (runtime != null && runtime.outlier() != null) {
+            runtime.outlier().report(a.endpoint().endpoint().authority(), code, endpoints.endpoints().size());
+        }
+    }
+
+    private void onDeadline() {
+        deadlineTimer = null;
+        if (done) {
             return;
         }
         upstreamReusable = false;
-        fail(ProxyError.UPSTREAM_RESET, endpoint.endpoint().authority() + " closed the stream"
-                + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
-    }
-
-    private void onTimeout() {
-        timeout = null;
-        if (!done) {
-            upstreamReusable = false;
-            fail(ProxyError.REQUEST_TIMEOUT, "no complete response within the route timeout");
+        if (committed) {
+            abortMidResponse(ProxyError.REQUEST_TIMEOUT);
+        } else {
+            fail(ProxyError.REQUEST_TIMEOUT, "no response within the request timeout");
         }
     }
 
@@ -320,37 +514,53 @@ final class Exchange implements ResponseSink {
             return;
         }
         done = true;
-        cancelTimeout();
-        releasePending();
-        endpointAbort();
-        closeUpstream();
+        if (attempt != null) {
+            attempt.abandon();
+        }
+        releaseAll();
+    }
+
+    /** Too late for an error response: cut both sides so the caller sees a broken message, not a short one. */
+    private void abortMidResponse(ProxyError error) {
+        listener.metrics().proxyError(listener.direction(), error.code());
+        done = true;
+        if (attempt != null) {
+            attempt.abandon();
+        }
+        releaseAll();
+        owner.exchangeAborted(this);
     }
 
     private void fail(ProxyError error, String detail) {
+        failWithStatus(error, error.status(), null, detail);
+    }
+
+    private void failWithStatus(ProxyError error, int httpStatus, Integer grpcCode, String detail) {
         if (done) {
             return;
         }
-        listener.metrics().proxyError(listener.direction(), error.code());
-        if (responseStarted) {
-            // too late for an error response: cut both sides so the caller sees a broken message, not a short one
-            done = true;
-            cancelTimeout();
-            releasePending();
-            endpointAbort();
-            closeUpstream();
-            owner.exchangeAborted(this);
+        if (committed) {
+            abortMidResponse(error);
             return;
         }
+        listener.metrics().proxyError(listener.direction(), error.code());
+        if (attempt != null) {
+            attempt.abandon();
+            attempt = null;
+        }
         FullHttpResponse response = ErrorResponses.of(error, detail, grpc, down.alloc());
+        if (!grpc && httpStatus != error.status()) {
+            response.setStatus(HttpResponseStatus.valueOf(httpStatus));
+        } else if (grpc && grpcCode != null) {
+            response.headers().set("grpc-status", grpcCode.toString());
+        }
         status = response.status().code();
         grpcStatus = grpc ? response.headers().get("grpc-status") : null;
-        responseStarted = true;
-        upstreamDoneWithResponse = true;
-        down.writeAndFlush(response);
+        committed = true;
+        upstreamDone = true;
         upstreamReusable = false;
-        if (upstream == null) {
-            endpointAbort();
-        }
+        down.write(response);
+        wroteDownstream = true;
         finish();
     }
 
@@ -359,63 +569,53 @@ final class Exchange implements ResponseSink {
             return;
         }
         done = true;
-        cancelTimeout();
-        releasePending();
-        long now = System.nanoTime();
-        long elapsed = now - startNanos;
         if (stats != null) {
-            stats.response(status, grpcStatus).record(elapsed);
+            stats.response(status, grpcStatus).record(System.nanoTime() - startNanos);
         }
-        if (endpointActive) {
-            endpointActive = false;
-            endpoint.onEnd(elapsed, now);
+        if (attempt != null) {
+            reportOutcome(attempt, status);
+            attempt.complete(upstreamReusable && requestComplete);
         }
-        releaseUpstream();
-        if (wroteDownstream) {
-            wroteDownstream = false;
-            down.flush();
-        }
+        releaseAll();
+        flushDownstream();
         owner.exchangeDone(this, requestComplete);
     }
 
-    private void releaseUpstream() {
-        if (upstream == null) {
-            return;
+    private void releaseAll() {
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel(false);
+            deadlineTimer = null;
         }
-        upstreamHandler.detach();
-        Channel ch = upstream;
-        upstream = null;
-        if (protocol == UpstreamProtocol.HTTP1 && upstreamReusable && requestComplete) {
-            worker.releaseHttp1(endpoint.endpoint(), ch);
-        } else if (protocol == UpstreamProtocol.HTTP2 && upstreamReusable && requestComplete) {
-            // the stream closes itself once both directions ended; nothing to return
-            if (ch.isActive()) {
-                ch.config().setAutoRead(true);
+        if (backoffTimer != null) {
+            backoffTimer.cancel(false);
+            backoffTimer = null;
+        }
+        HttpContent part;
+        while ((part = pending.poll()) != null) {
+            part.release();
+        }
+        if (replay != null) {
+            replay.release();
+        }
+        if (runtime != null) {
+            if (requestSlot) {
+                requestSlot = false;
+                runtime.breakers().releaseRequest();
             }
-        } else {
-            ch.close();
-        }
-    }
-
-    private void closeUpstream() {
-        if (upstream != null) {
-            upstreamHandler.detach();
-            upstream.close();
-            upstream = null;
+            for (; retrySlots > 0; retrySlots--) {
+                runtime.breakers().releaseRetry();
+            }
         }
     }
 
     private void switchToRelay() {
         done = true;
-        cancelTimeout();
         long now = System.nanoTime();
         stats.response(status, null).record(now - startNanos);
-        endpointActive = false;
-        endpoint.onEnd(now - startNanos, now);
+        Channel up = attempt.detachForRelay();
+        attempt = null;
+        releaseAll();
         down.flush();
-        Channel up = upstream;
-        upstream = null;
-        upstreamHandler.detach();
         // relays first, codecs after: bytes a codec still holds flow into the relay when it is removed
         up.pipeline().replace(UpstreamHandler.class, "relay", new RelayHandler(down.channel(), null));
         up.pipeline().remove("codec");
@@ -424,26 +624,5 @@ final class Exchange implements ResponseSink {
         }
         owner.switchToRelay(up);
         up.config().setAutoRead(true);
-    }
-
-    private void releasePending() {
-        HttpContent part;
-        while ((part = pending.poll()) != null) {
-            part.release();
-        }
-    }
-
-    private void cancelTimeout() {
-        if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
-        }
-    }
-
-    private void endpointAbort() {
-        if (endpointActive) {
-            endpointActive = false;
-            endpoint.onAbort();
-        }
     }
 }

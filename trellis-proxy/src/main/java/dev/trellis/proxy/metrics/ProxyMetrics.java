@@ -17,6 +17,7 @@ public final class ProxyMetrics {
     private final Map<String, TcpStats> tcp = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, Supplier<Number>> gauges = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
 
     public ProxyMetrics(String service) {
         this.service = service;
@@ -37,6 +38,11 @@ public final class ProxyMetrics {
     /** Counts a proxy-generated error response by its cause (no_route, connect_refused, ...). */
     public void proxyError(String direction, String cause) {
         errors.computeIfAbsent("direction=\"" + direction + "\",cause=\"" + cause + "\"", k -> new LongAdder()).increment();
+    }
+
+    /** A counter written as {@code name{labels}}; the same name and labels give the same counter. */
+    public LongAdder counter(String name, String labels) {
+        return counters.computeIfAbsent(name + "{" + labels + "}", k -> new LongAdder());
     }
 
     public void gauge(String nameAndLabels, Supplier<Number> value) {
@@ -62,6 +68,16 @@ public final class ProxyMetrics {
                 + "# TYPE proxy_errors_total counter\n");
         errors.forEach((labels, n) -> out.append("proxy_errors_total{").append(labels).append("} ").append(n.sum()).append('\n'));
         writeTcp(out);
+        java.util.TreeMap<String, LongAdder> sorted = new java.util.TreeMap<>(counters);
+        String lastName = null;
+        for (Map.Entry<String, LongAdder> e : sorted.entrySet()) {
+            String name = e.getKey().substring(0, e.getKey().indexOf('{'));
+            if (!name.equals(lastName)) {
+                out.append("# TYPE ").append(name).append(" counter\n");
+                lastName = name;
+            }
+            out.append(e.getKey()).append(' ').append(e.getValue().sum()).append('\n');
+        }
         gauges.forEach((name, value) -> out.append(name).append(' ').append(value.get()).append('\n'));
         return out.toString();
     }

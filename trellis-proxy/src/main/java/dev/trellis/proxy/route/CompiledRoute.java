@@ -1,6 +1,8 @@
 package dev.trellis.proxy.route;
 
 import dev.trellis.proxy.config.Route;
+import dev.trellis.proxy.config.RouteAction;
+import dev.trellis.proxy.filter.ratelimit.TokenBucket;
 import dev.trellis.proxy.config.RouteAction.WeightedCluster;
 import dev.trellis.proxy.metrics.RouteStats;
 import java.time.Duration;
@@ -16,6 +18,7 @@ public final class CompiledRoute {
     private final int totalWeight;
     private final long timeoutMillis;
     private final RouteStats stats;
+    private final TokenBucket rateLimiter;
 
     CompiledRoute(Route route, RouteStats stats) {
         this.route = route;
@@ -33,6 +36,16 @@ public final class CompiledRoute {
         Duration timeout = route.action().timeout();
         this.timeoutMillis = timeout.toMillis();
         this.stats = stats;
+        this.rateLimiter = route.action().rateLimit() == null ? null : new TokenBucket(route.action().rateLimit(), System::nanoTime);
+    }
+
+    public RouteAction action() {
+        return route.action();
+    }
+
+    /** The route's local rate limiter, or null. */
+    public TokenBucket rateLimiter() {
+        return rateLimiter;
     }
 
     public String name() {

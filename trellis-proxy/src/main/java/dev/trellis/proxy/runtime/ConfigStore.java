@@ -10,11 +10,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ConfigStore {
     private final ProxyMetrics metrics;
+    private final ClusterRuntimes clusterRuntimes;
     private final AtomicLong updates = new AtomicLong();
     private volatile RuntimeConfig current;
 
     public ConfigStore(ProxyMetrics metrics) {
         this.metrics = metrics;
+        this.clusterRuntimes = new ClusterRuntimes(metrics);
         metrics.gauge("proxy_config_updates_total", updates::get);
         metrics.gauge("proxy_ready", () -> current == null ? 0 : 1);
     }
@@ -28,8 +30,8 @@ public final class ConfigStore {
         return current != null;
     }
 
-    public void update(ProxySnapshot snapshot) {
-        RuntimeConfig compiled = RuntimeConfig.compile(snapshot, metrics);
+    public synchronized void update(ProxySnapshot snapshot) {
+        RuntimeConfig compiled = RuntimeConfig.compile(snapshot, metrics, clusterRuntimes);
         current = compiled;
         updates.incrementAndGet();
     }

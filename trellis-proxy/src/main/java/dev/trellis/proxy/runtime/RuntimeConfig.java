@@ -15,13 +15,16 @@ import java.util.Map;
 public final class RuntimeConfig {
     private final ProxySnapshot snapshot;
     private final Map<String, Router> routersByListener;
+    private final Map<String, ClusterRuntime> clusterRuntimes;
 
-    private RuntimeConfig(ProxySnapshot snapshot, Map<String, Router> routersByListener) {
+    private RuntimeConfig(ProxySnapshot snapshot, Map<String, Router> routersByListener,
+                          Map<String, ClusterRuntime> clusterRuntimes) {
         this.snapshot = snapshot;
         this.routersByListener = routersByListener;
+        this.clusterRuntimes = clusterRuntimes;
     }
 
-    public static RuntimeConfig compile(ProxySnapshot snapshot, ProxyMetrics metrics) {
+    static RuntimeConfig compile(ProxySnapshot snapshot, ProxyMetrics metrics, ClusterRuntimes runtimes) {
         Map<String, Router> routers = new HashMap<>();
         for (ListenerConfig l : snapshot.listeners().values()) {
             if (l.protocol() == ListenerConfig.ListenerProtocol.HTTP) {
@@ -31,7 +34,7 @@ public final class RuntimeConfig {
                 }
             }
         }
-        return new RuntimeConfig(snapshot, Map.copyOf(routers));
+        return new RuntimeConfig(snapshot, Map.copyOf(routers), runtimes.update(snapshot.clusters()));
     }
 
     public ProxySnapshot snapshot() {
@@ -49,6 +52,11 @@ public final class RuntimeConfig {
 
     public ClusterConfig cluster(String name) {
         return snapshot.clusters().get(name);
+    }
+
+    /** The shared live state of a cluster (breakers, budget, outlier detection). */
+    public ClusterRuntime clusterRuntime(String cluster) {
+        return clusterRuntimes.get(cluster);
     }
 
     public EndpointSet endpoints(String cluster) {

@@ -3,6 +3,7 @@ package dev.trellis.proxy.upstream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -69,6 +70,15 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof Http2ResetFrame) {
+            // the peer reset the stream: REFUSED_STREAM means it was never processed, so it is safe to retry
+            ResponseSink s = sink;
+            sink = null;
+            if (s != null) {
+                s.onUpstreamFailure(ctx.channel(), new StreamResetException(((Http2ResetFrame) evt).errorCode()));
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent && sink == null) {
             ctx.close();
             return;

@@ -3,6 +3,7 @@ package dev.trellis.proxy.upstream;
 import dev.trellis.proxy.config.ClusterConfig;
 import dev.trellis.proxy.config.Endpoint;
 import dev.trellis.proxy.config.EndpointSet;
+import dev.trellis.proxy.upstream.health.OutlierDetector;
 import dev.trellis.proxy.upstream.lb.EndpointState;
 import dev.trellis.proxy.upstream.pool.Connector;
 import dev.trellis.proxy.upstream.pool.Http1ConnectionPool;
@@ -35,7 +36,11 @@ public final class WorkerUpstreams {
 
     /** An endpoint of the cluster, avoiding {@code avoid} when possible; null when it has none. */
     public EndpointState pick(ClusterConfig cluster, EndpointSet endpoints, EndpointState avoid) {
-        return balancers.computeIfAbsent(cluster.name(), n -> new ClusterBalancer()).pick(cluster, endpoints, avoid);
+        return pick(cluster, endpoints, avoid, null);
+    }
+
+    public EndpointState pick(ClusterConfig cluster, EndpointSet endpoints, EndpointState avoid, OutlierDetector outlier) {
+        return balancers.computeIfAbsent(cluster.name(), n -> new ClusterBalancer()).pick(cluster, endpoints, avoid, outlier);
     }
 
     public Future<Channel> acquire(Endpoint endpoint, UpstreamProtocol protocol, ClusterConfig cluster) {
