@@ -134,12 +134,12 @@ class ControlPlaneAdsTest {
             assertThat(i.connected()).isTrue();
             assertThat(i.registration().labels()).containsEntry("version", "v2");
         });
-        s.send(Resources.V3.ENDPOINT_TYPE_URL, "", "", null);
         // its own instance is an endpoint of catalog (selector app: catalog)
         s.requests.onNext(DiscoveryRequest.newBuilder().setNode(s.node).setTypeUrl(Resources.V3.ENDPOINT_TYPE_URL)
                 .addResourceNames("catalog.default").build());
-        await().atMost(Duration.ofSeconds(10)).until(() -> s.responses.stream().anyMatch(r -> r.getTypeUrl().equals(Resources.V3.ENDPOINT_TYPE_URL)
-                && r.toString().contains("port_value: 4143")));
+        DiscoveryResponse endpoints = s.next();
+        assertThat(endpoints.getTypeUrl()).isEqualTo(Resources.V3.ENDPOINT_TYPE_URL);
+        assertThat(endpoints.toString()).contains("port_value: 4143");
 
         s.requests.onCompleted();
         await().atMost(Duration.ofSeconds(10)).until(() -> cp.registry().instances().isEmpty());

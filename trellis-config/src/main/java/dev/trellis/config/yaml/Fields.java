@@ -55,6 +55,11 @@ public final class Fields {
         return path;
     }
 
+    /** The keys present (with a non-null value), in file order. */
+    public List<String> keys() {
+        return node.fields().keySet().stream().filter(this::has).toList();
+    }
+
     public Location location() {
         return node.location();
     }
@@ -282,6 +287,31 @@ public final class Fields {
                 throw new ConfigException(node.location(), path + ": " + node.describe() + " (expected: a non-empty string)");
             }
             return s.text();
+        }
+
+        public int integer() {
+            if (!(node instanceof YamlNode.Scalar s) || s.type() != YamlNode.ScalarType.INTEGER) {
+                throw invalid("an integer");
+            }
+            try {
+                return Integer.parseInt(s.text());
+            } catch (NumberFormatException e) {
+                throw invalid("an integer that fits 32 bits");
+            }
+        }
+
+        /** A string or a number, as written; for values that may be either ("unavailable" or 14). */
+        public String text() {
+            if (!(node instanceof YamlNode.Scalar s)
+                    || (s.type() != YamlNode.ScalarType.STRING && s.type() != YamlNode.ScalarType.INTEGER)) {
+                throw invalid("a string or an integer");
+            }
+            return s.text();
+        }
+
+        /** "path: value (expected: ...)" at this item. */
+        public ConfigException invalid(String expected) {
+            return new ConfigException(node.location(), path + ": " + node.describe() + " (expected: " + expected + ")");
         }
     }
 }

@@ -81,7 +81,6 @@ public final class ProxyStreams implements DiscoveryServerCallbacks {
         }
         NodeKey key = identity == null ? NodeKey.PROXYLESS : new NodeKey(identity.proxy());
         s.attach(node, key, identity);
-        publisher.join(key);
         log.info("{} connected ({}, stream {})", node.getId(), key, s.id());
         if (identity != null && identity.servesInstance()) {
             Registration r = new Registration(identity.proxy().serviceName(), identity.proxy().namespace(),
@@ -89,6 +88,8 @@ public final class ProxyStreams implements DiscoveryServerCallbacks {
             s.instanceId(r.id());
             registry.connect(r);
         }
+        // after registering: the group's first snapshot already has this instance
+        publisher.join(key);
     }
 
     @Override
