@@ -4,9 +4,12 @@ import dev.trellis.config.ConfigException;
 import dev.trellis.config.ConfigProblem;
 import dev.trellis.config.Location;
 import dev.trellis.config.ResourceSet;
+import dev.trellis.config.resource.Fault;
 import dev.trellis.config.resource.HttpRoute;
 import dev.trellis.config.resource.Metadata;
 import dev.trellis.config.resource.Protocol;
+import dev.trellis.config.resource.RateLimit;
+import dev.trellis.config.resource.Retry;
 import dev.trellis.config.resource.Service;
 import dev.trellis.config.yaml.Fields;
 import dev.trellis.config.xds.XdsNames;
@@ -49,7 +52,7 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
         List<String> hostnames = hostnames(spec);
         List<HttpRoute.Rule> rules = new ArrayList<>();
         for (Fields.Item item : spec.list("rules")) {
-            rules.add(rule(item.object("matches", "backendRefs", "timeouts"), metadata.namespace()));
+            rules.add(rule(item.object("matches", "backendRefs", "timeouts", "retry", "fault", "rateLimit"), metadata.namespace()));
         }
         if (rules.isEmpty()) {
             throw spec.error("rules", "missing (expected: at least one rule)");
@@ -122,7 +125,11 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
         if (totalWeight == 0) {
             throw f.error("backendRefs", "total weight 0 (expected: > 0)");
         }
-        return new HttpRoute.Rule(matches, backends, timeouts(f));
+        Retry retry = f.has("retry") ? RoutePolicyReader.retry(f.object("retry", "attempts", "codes", "on", "grpcCodes",
+                "backoff", "maxBackoff", "nonIdempotent", "maxReplayBytes")) : Retry.DEFAULT;
+        Fault fault = f.has("fault") ? RoutePolicyReader.fault(f) : null;
+        RateLimit rateLimit = f.has("rateLimit") ? RoutePolicyReader.rateLimit(f) : null;
+        return new HttpRoute.Rule(matches, backends, timeouts(f), retry, fault, rateLimit);
     }
 
     private static HttpRoute.BackendRef backendRef(Fields f, String routeNamespace) {
@@ -143,25 +150,14 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
             return HttpRoute.Timeouts.NONE;
         }
         Fields f = rule.object("timeouts", "request", "backendRequest");
-        Duration request = duration(f, "request");
-        Duration backendRequest = duration(f, "backendRequest");
+        Duration request = f.duration("request", null);
+        Duration backendRequest = f.duration("backendRequest", null);
         if (request != null && backendRequest != null && !request.isZero()
                 && (backendRequest.isZero() || backendRequest.compareTo(request) > 0)) {
             throw f.error("backendRequest", GatewayDuration.format(backendRequest)
                     + " (expected: <= request timeout " + GatewayDuration.format(request) + ")");
         }
         return new HttpRoute.Timeouts(request, backendRequest);
-    }
-
-    private static Duration duration(Fields f, String key) {
-        if (!f.has(key)) {
-            return null;
-        }
-        try {
-            return GatewayDuration.parse(f.text(key));
-        } catch (IllegalArgumentException e) {
-            throw f.error(key, e.getMessage());
-        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.trellis.config.Location;
 import dev.trellis.config.ResourceSet;
 import dev.trellis.config.resource.Metadata;
 import dev.trellis.config.resource.Protocol;
+import dev.trellis.config.resource.RateLimit;
 import dev.trellis.config.resource.Service;
 import dev.trellis.config.yaml.Fields;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public final class ServiceKind implements ResourceKind<Service> {
 
     @Override
     public Service read(Metadata metadata, Location location, Fields document) {
-        Fields spec = document.object("spec", "protocol", "port", "selector", "endpoints");
+        Fields spec = document.object("spec", "protocol", "port", "selector", "endpoints", "rateLimit");
         Protocol protocol = protocol(spec);
         int port = port(spec, "port");
         Map<String, String> selector = spec.stringMap("selector");
@@ -46,7 +47,14 @@ public final class ServiceKind implements ResourceKind<Service> {
         for (Fields.Item item : spec.list("endpoints")) {
             endpoints.add(endpoint(item.object("address", "labels", "weight", "meshed")));
         }
-        return new Service(metadata, location, protocol, port, selector, endpoints);
+        RateLimit rateLimit = null;
+        if (spec.has("rateLimit")) {
+            if (protocol == Protocol.TCP) {
+                throw spec.error("rateLimit", "set on a tcp Service (expected: none; requests are only counted on HTTP)");
+            }
+            rateLimit = RoutePolicyReader.rateLimit(spec);
+        }
+        return new Service(metadata, location, protocol, port, selector, endpoints, rateLimit);
     }
 
     private static Protocol protocol(Fields spec) {
