@@ -390,7 +390,7 @@ versions="$(nginx -v 2>&1 | sed 's/.*: //' || true)"
 command -v haproxy >/dev/null && versions+=", $(haproxy -v | awk 'NR == 1 {print "haproxy " $3}' || true)"
 versions+=", $(java -version 2>&1 | head -1 || true)"
 notes=(
-  "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: ${cpu_model:-unknown CPU}, $(nproc) cores, $(uname -r); load average before the runs: $load_before"
+  "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: ${cpu_model:-unknown CPU}, $(nproc) cores, $(uname -r); load average (1, 5, 15 min) before the runs: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (its own processes count in these)"
   "runs: ${rounds} round(s), round-robin over contenders; each run ${warmup} warm-up + ${duration} measured; ${connections} ${protocol} connections; ${body}-byte request bodies, 1 KiB responses"
   "chain: load generator -> proxy A -> proxy B -> nginx backend (1 worker), all on 127.0.0.1; every proxy runs one worker thread"
   "versions: $versions"

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 ApplyCommand.class,
                 GetCommand.class,
                 DeleteCommand.class,
+                RunCommand.class,
                 DemoCommand.class,
                 DemoAppCommand.class,
                 CommandLine.HelpCommand.class

@@ -1,5 +1,6 @@
 package dev.trellis.config;
 
+import dev.trellis.config.load.DestinationPolicyKind;
 import dev.trellis.config.load.HttpRouteKind;
 import dev.trellis.config.load.ResourceKind;
 import dev.trellis.config.load.ServiceKind;
@@ -32,9 +33,9 @@ public final class ConfigLoader {
         this.kinds = ResourceKind.byKind(kinds);
     }
 
-    /** Service and HTTPRoute. */
+    /** Service, HTTPRoute and DestinationPolicy. */
     public static ConfigLoader standard() {
-        return new ConfigLoader(List.of(new ServiceKind(), new HttpRouteKind()));
+        return new ConfigLoader(List.of(new ServiceKind(), new HttpRouteKind(), new DestinationPolicyKind()));
     }
 
     /** @throws ConfigException listing every problem */

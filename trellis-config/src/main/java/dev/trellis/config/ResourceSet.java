@@ -1,5 +1,6 @@
 package dev.trellis.config;
 
+import dev.trellis.config.resource.DestinationPolicy;
 import dev.trellis.config.resource.HttpRoute;
 import dev.trellis.config.resource.Resource;
 import dev.trellis.config.resource.Service;
@@ -24,6 +25,10 @@ public record ResourceSet(List<Resource> resources) {
 
     public List<HttpRoute> httpRoutes() {
         return ofType(HttpRoute.class);
+    }
+
+    public List<DestinationPolicy> destinationPolicies() {
+        return ofType(DestinationPolicy.class);
     }
 
     public Optional<Service> service(String namespace, String name) {

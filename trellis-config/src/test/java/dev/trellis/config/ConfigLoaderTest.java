@@ -139,7 +139,7 @@ class ConfigLoaderTest {
     @Test
     void unknownFieldWithoutACloseNameListsTheKnownOnes() {
         assertThat(failure(CATALOG.replace("  port: 8080", "  port: 8080\n  loadBalancer: RANDOM")))
-                .hasMessage("mesh.yaml:7: spec.loadBalancer: unknown field (expected one of: protocol, port, selector, endpoints)");
+                .hasMessage("mesh.yaml:7: spec.loadBalancer: unknown field (expected one of: protocol, port, selector, endpoints, rateLimit)");
     }
 
     @Test
@@ -150,7 +150,7 @@ class ConfigLoaderTest {
     @Test
     void unknownKindAndWrongApiVersion() {
         assertThat(failure(CATALOG.replace("kind: Service", "kind: DestinationRule")))
-                .hasMessage("mesh.yaml:2: kind: \"DestinationRule\" (expected: one of Service, HTTPRoute)");
+                .hasMessage("mesh.yaml:2: kind: \"DestinationRule\" (expected: one of Service, HTTPRoute, DestinationPolicy)");
         assertThat(failure(CATALOG.replace("trellis.dev/v1alpha1", "v1")))
                 .hasMessage("mesh.yaml:1: apiVersion: \"v1\" (expected: trellis.dev/v1alpha1 for kind Service)");
     }

@@ -11,6 +11,8 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -84,6 +86,11 @@ final class ListenerTranslator {
         HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
                 .setStatPrefix(statPrefix)
                 .setRds(Rds.newBuilder().setConfigSource(Protos.ads()).setRouteConfigName(routeConfigName))
+                // empty here: each route that limits or injects faults carries its own configuration. A limited
+                // request is answered before any fault would delay it.
+                .addHttpFilters(HttpFilter.newBuilder().setName(XdsNames.LOCAL_RATE_LIMIT).setTypedConfig(Any.pack(
+                        LocalRateLimit.newBuilder().setStatPrefix(XdsNames.LOCAL_RATE_LIMIT_STAT_PREFIX).build())))
+                .addHttpFilters(HttpFilter.newBuilder().setName(XdsNames.FAULT).setTypedConfig(Any.pack(HTTPFault.getDefaultInstance())))
                 .addHttpFilters(HttpFilter.newBuilder().setName(XdsNames.ROUTER).setTypedConfig(Any.pack(Router.getDefaultInstance())))
                 .build();
         return Filter.newBuilder().setName(XdsNames.HTTP_CONNECTION_MANAGER).setTypedConfig(Any.pack(hcm)).build();

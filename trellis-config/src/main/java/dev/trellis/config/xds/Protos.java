@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
+import io.envoyproxy.envoy.type.v3.FractionalPercent;
 import java.time.Duration;
 import java.util.Map;
 
@@ -38,6 +39,24 @@ final class Protos {
 
     static Value bool(boolean b) {
         return Value.newBuilder().setBoolValue(b).build();
+    }
+
+    static Value number(double n) {
+        return Value.newBuilder().setNumberValue(n).build();
+    }
+
+    static Value object(Map<String, Value> fields) {
+        return Value.newBuilder().setStructValue(Struct.newBuilder().putAllFields(fields)).build();
+    }
+
+    /** A percentage, exactly: per hundred when whole, else per million (to 0.0001 %). */
+    static FractionalPercent percent(double percent) {
+        if (percent == Math.rint(percent)) {
+            return FractionalPercent.newBuilder().setNumerator((int) percent)
+                    .setDenominator(FractionalPercent.DenominatorType.HUNDRED).build();
+        }
+        return FractionalPercent.newBuilder().setNumerator((int) Math.round(percent * 10_000))
+                .setDenominator(FractionalPercent.DenominatorType.MILLION).build();
     }
 
     static Value struct(Map<String, String> strings) {

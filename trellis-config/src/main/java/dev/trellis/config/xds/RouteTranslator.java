@@ -3,10 +3,10 @@ package dev.trellis.config.xds;
 import com.google.protobuf.UInt32Value;
 import dev.trellis.config.ResourceSet;
 import dev.trellis.config.resource.HttpRoute;
+import dev.trellis.config.resource.Retry;
 import dev.trellis.config.resource.Service;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
-import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -26,7 +26,8 @@ import java.util.Set;
 
 /**
  * RDS: route configuration "outbound" with one virtual host per HTTP Service, and "inbound" sending
- * everything to the local application.
+ * everything to the local application. Every route carries its retry policy, the default one included (a real
+ * Envoy has none by default); see {@link RoutePolicies}.
  */
 final class RouteTranslator {
     private RouteTranslator() {}
@@ -41,11 +42,15 @@ final class RouteTranslator {
         List<RouteConfiguration> out = new ArrayList<>();
         out.add(outbound.build());
         if (node.appPort() > 0) {
-            Route route = Route.newBuilder()
+            // no retries: the only endpoint is the local application, and the caller's proxy retries elsewhere
+            Route.Builder route = Route.newBuilder()
                     .setName(XdsNames.INBOUND_ROUTE)
-                    .setMatch(RouteMatch.newBuilder().setPrefix("/"))
-                    .setRoute(RouteAction.newBuilder().setCluster(XdsNames.inboundCluster(node.appPort())).setTimeout(Protos.duration(Duration.ZERO)))
-                    .build();
+                    .setMatch(RouteMatch.newBuilder().setPrefix("/"));
+            RouteAction.Builder action = RouteAction.newBuilder()
+                    .setCluster(XdsNames.inboundCluster(node.appPort()))
+                    .setTimeout(Protos.duration(Duration.ZERO));
+            RoutePolicies.apply(route, action, Retry.NONE, null, null, own.map(Service::rateLimit).orElse(null));
+            route.setRoute(action);
             out.add(RouteConfiguration.newBuilder()
                     .setName(XdsNames.INBOUND_ROUTES)
                     .addVirtualHosts(VirtualHost.newBuilder()
@@ -74,10 +79,12 @@ final class RouteTranslator {
                 .addAllDomains(domains)
                 .setMetadata(Protos.trellisMetadata(Map.of(XdsNames.KEY_SERVICE, Protos.string(s.name()))));
         if (routes.isEmpty()) {
-            vh.addRoutes(Route.newBuilder()
+            Route.Builder route = Route.newBuilder()
                     .setName(XdsNames.DEFAULT_ROUTE)
-                    .setMatch(RouteMatch.newBuilder().setPrefix("/"))
-                    .setRoute(RouteAction.newBuilder().setCluster(XdsNames.cluster(s)).setTimeout(Protos.duration(Duration.ZERO))));
+                    .setMatch(RouteMatch.newBuilder().setPrefix("/"));
+            RouteAction.Builder action = RouteAction.newBuilder().setCluster(XdsNames.cluster(s)).setTimeout(Protos.duration(Duration.ZERO));
+            RoutePolicies.apply(route, action, Retry.DEFAULT, null, null, null);
+            vh.addRoutes(route.setRoute(action));
             return vh.build();
         }
         List<RoutePrecedence.Entry> entries = new ArrayList<>();
@@ -90,10 +97,13 @@ final class RouteTranslator {
         }
         entries.sort(RoutePrecedence.ORDER);
         for (RoutePrecedence.Entry e : entries) {
-            vh.addRoutes(Route.newBuilder()
+            HttpRoute.Rule rule = e.rule();
+            Route.Builder route = Route.newBuilder()
                     .setName(XdsNames.route(e.route().name(), e.ruleIndex()))
-                    .setMatch(match(e.match()))
-                    .setRoute(action(e.rule())));
+                    .setMatch(match(e.match()));
+            RouteAction.Builder action = action(rule);
+            RoutePolicies.apply(route, action, rule.retry(), rule.timeouts().backendRequest(), rule.fault(), rule.rateLimit());
+            vh.addRoutes(route.setRoute(action));
         }
         return vh.build();
     }
@@ -132,7 +142,8 @@ final class RouteTranslator {
                 : StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex(h.value())).build();
     }
 
-    static RouteAction action(HttpRoute.Rule rule) {
+    /** Backends and the request timeout; the retry policy (with backendRequest as its per-try timeout) is added by {@link RoutePolicies}. */
+    static RouteAction.Builder action(HttpRoute.Rule rule) {
         RouteAction.Builder a = RouteAction.newBuilder();
         List<HttpRoute.BackendRef> refs = rule.backendRefs();
         if (refs.size() == 1) {
@@ -148,11 +159,6 @@ final class RouteTranslator {
         }
         // Envoy's default is 15s; Gateway API's is none: say it explicitly
         Duration request = rule.timeouts().request();
-        a.setTimeout(Protos.duration(request == null ? Duration.ZERO : request));
-        Duration backend = rule.timeouts().backendRequest();
-        if (backend != null && !backend.isZero()) {
-            a.setRetryPolicy(RetryPolicy.newBuilder().setNumRetries(UInt32Value.of(0)).setPerTryTimeout(Protos.duration(backend)));
-        }
-        return a.build();
+        return a.setTimeout(Protos.duration(request == null ? Duration.ZERO : request));
     }
 }

@@ -23,10 +23,27 @@ public final class XdsNames {
     public static final String KEY_MESHED = "meshed";
     public static final String KEY_LABELS = "labels";
     public static final String LB_PEAK_EWMA = "peak_ewma";
+    /** Route: {nonIdempotent: bool, maxReplayBytes: number}, the retry knobs Envoy has no field for. */
+    public static final String KEY_RETRY = "retry";
+    public static final String KEY_NON_IDEMPOTENT = "nonIdempotent";
+    public static final String KEY_MAX_REPLAY_BYTES = "maxReplayBytes";
+    /** Route: {headerControlled: bool, grpcStatus: number}, what HTTPFault's one-of fields cannot say together. */
+    public static final String KEY_FAULT = "fault";
+    public static final String KEY_HEADER_CONTROLLED = "headerControlled";
+    public static final String KEY_GRPC_STATUS = "grpcStatus";
+    /** Cluster: {ratio: number, minRetriesPerSecond: number, window: "10s"}, a rate-based budget Envoy has no field for. */
+    public static final String KEY_RETRY_BUDGET = "retryBudget";
+    public static final String KEY_RATIO = "ratio";
+    public static final String KEY_MIN_RETRIES_PER_SECOND = "minRetriesPerSecond";
+    public static final String KEY_WINDOW = "window";
 
     public static final String HTTP_CONNECTION_MANAGER = "envoy.filters.network.http_connection_manager";
     public static final String TCP_PROXY = "envoy.filters.network.tcp_proxy";
     public static final String ROUTER = "envoy.filters.http.router";
+    public static final String FAULT = "envoy.filters.http.fault";
+    public static final String LOCAL_RATE_LIMIT = "envoy.filters.http.local_ratelimit";
+    public static final String LOCAL_RATE_LIMIT_STAT_PREFIX = "http_local_rate_limiter";
+    public static final String PREVIOUS_HOSTS = "envoy.retry_host_predicates.previous_hosts";
     public static final String HTTP_INSPECTOR = "envoy.filters.listener.http_inspector";
     public static final String HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
 

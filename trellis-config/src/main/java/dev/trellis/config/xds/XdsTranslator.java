@@ -1,6 +1,7 @@
 package dev.trellis.config.xds;
 
 import dev.trellis.config.ResourceSet;
+import dev.trellis.config.load.DestinationPolicyKind;
 import dev.trellis.config.resource.Service;
 import java.util.Comparator;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class XdsTranslator {
         return new XdsResources(
                 ListenerTranslator.translate(services, node, own),
                 RouteTranslator.translate(resources, services, node, own),
-                ClusterTranslator.translate(services, node, own),
+                ClusterTranslator.translate(services, node, own, s -> DestinationPolicyKind.policyOf(resources, s)),
                 EndpointTranslator.translate(services, registered));
     }
 }

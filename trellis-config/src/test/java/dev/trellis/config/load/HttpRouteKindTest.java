@@ -147,7 +147,7 @@ class HttpRouteKindTest {
     @Test
     void filtersAreNotSupportedYetAndSaySo() {
         assertThat(failure(ROUTE.replace("      timeouts: {request: 2s}", "      filters: []")))
-                .isEqualTo("routes.yaml:29: spec.rules[1].filters: unknown field (expected one of: matches, backendRefs, timeouts)");
+                .isEqualTo("routes.yaml:29: spec.rules[1].filters: unknown field (expected one of: matches, backendRefs, timeouts, retry, fault, rateLimit)");
     }
 
     @Test

@@ -89,7 +89,8 @@ class XdsTranslatorTest {
         HttpConnectionManager hcm = filter.getTypedConfig().unpack(HttpConnectionManager.class);
         assertThat(hcm.getRds().getRouteConfigName()).isEqualTo("outbound");
         assertThat(hcm.getRds().getConfigSource().hasAds()).isTrue();
-        assertThat(hcm.getHttpFiltersList()).extracting(f -> f.getName()).containsExactly("envoy.filters.http.router");
+        assertThat(hcm.getHttpFiltersList()).extracting(f -> f.getName()).containsExactly(
+                "envoy.filters.http.local_ratelimit", "envoy.filters.http.fault", "envoy.filters.http.router");
     }
 
     @Test
@@ -157,8 +158,10 @@ class XdsTranslatorTest {
                 WeightedCluster.ClusterWeight.newBuilder().setName("catalog.default").setWeight(UInt32Value.of(90)).build(),
                 WeightedCluster.ClusterWeight.newBuilder().setName("catalog-v2.default").setWeight(UInt32Value.of(10)).build());
         assertThat(split.getRoute().getTimeout()).isEqualTo(Duration.newBuilder().setSeconds(2).build());
-        assertThat(split.getRoute().getRetryPolicy().getNumRetries().getValue()).isZero();
+        assertThat(split.getRoute().getRetryPolicy().getNumRetries().getValue()).isEqualTo(2);
+        assertThat(split.getRoute().getRetryPolicy().getRetryOn()).isEqualTo("connect-failure,refused-stream");
         assertThat(split.getRoute().getRetryPolicy().getPerTryTimeout()).isEqualTo(Duration.newBuilder().setNanos(500_000_000).build());
+        assertThat(admin.getRoute().getRetryPolicy().hasPerTryTimeout()).isFalse();
 
         VirtualHost v2 = named(outbound.getVirtualHostsList(), VirtualHost::getName, "catalog-v2.default");
         assertThat(v2.getRoutesList()).singleElement().satisfies(r -> {

@@ -1,7 +1,9 @@
 package dev.trellis.controlplane.ca;
 
 import dev.trellis.controlplane.ca.IssuanceException.Reason;
+import java.security.KeyFactory;
 import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.security.interfaces.RSAPublicKey;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -19,7 +21,6 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /**
  * What a certification request may ask for: a proof of possession (its own valid signature), a strong key
@@ -35,23 +36,42 @@ final class CsrPolicy {
     /** @return the key to certify */
     static PublicKey check(PKCS10CertificationRequest csr, SpiffeId caller) {
         PublicKey key;
+        String algorithm = algorithm(csr.getSubjectPublicKeyInfo().getAlgorithm());
         try {
-            key = new JcaPKCS10CertificationRequest(csr).getPublicKey();
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()))) {
-                throw bad("signature: invalid (expected: signed with the key it asks to certify)");
-            }
-        } catch (IssuanceException e) {
-            throw e;
+            key = KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded()));
         } catch (Exception e) {
-            throw bad("unreadable public key or signature: " + e.getMessage());
+            throw bad("unreadable public key: " + e.getMessage());
         }
         checkKey(csr.getSubjectPublicKeyInfo().getAlgorithm(), key);
+        boolean signed;
+        try {
+            signed = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key));
+        } catch (Exception e) {
+            throw bad("unreadable signature: " + e.getMessage());
+        }
+        if (!signed) {
+            throw bad("signature: invalid (expected: signed with the key it asks to certify)");
+        }
         for (Attribute a : csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
             for (ASN1Encodable v : a.getAttrValues()) {
                 checkExtensions(Extensions.getInstance(v), caller);
             }
         }
         return key;
+    }
+
+    private static String algorithm(AlgorithmIdentifier alg) {
+        ASN1ObjectIdentifier oid = alg.getAlgorithm();
+        if (oid.equals(PKCSObjectIdentifiers.rsaEncryption)) {
+            return "RSA";
+        }
+        if (oid.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
+            return "EC";
+        }
+        if (oid.equals(EdECObjectIdentifiers.id_Ed25519)) {
+            return "Ed25519";
+        }
+        throw bad("key: algorithm " + oid + " (expected: RSA >= 2048 bits, EC P-256/P-384 or Ed25519)");
     }
 
     private static void checkKey(AlgorithmIdentifier alg, PublicKey key) {

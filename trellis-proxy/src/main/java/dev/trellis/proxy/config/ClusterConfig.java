@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param retryBudget      how much retries may add to the request rate
  * @param outlierDetection passive health checking, or null for none
  * @param healthCheck      active health checking, or null for none
+ * @param tls              mutual TLS towards the cluster's meshed endpoints, or null for plaintext
  */
 public record ClusterConfig(
         String name,
@@ -27,12 +28,26 @@ public record ClusterConfig(
         CircuitBreakers circuitBreakers,
         RetryBudget retryBudget,
         OutlierDetection outlierDetection,
-        HealthCheck healthCheck) {
+        HealthCheck healthCheck,
+        UpstreamTls tls) {
 
     public ClusterConfig(String name, String service, UpstreamProtocol protocol, LbPolicy lbPolicy, Duration connectTimeout,
                          Duration idleTimeout) {
         this(name, service, protocol, lbPolicy, connectTimeout, idleTimeout, CircuitBreakers.DEFAULT, RetryBudget.DEFAULT,
                 OutlierDetection.DEFAULT, null);
+    }
+
+    /** Plaintext towards every endpoint. */
+    public ClusterConfig(String name, String service, UpstreamProtocol protocol, LbPolicy lbPolicy, Duration connectTimeout,
+                         Duration idleTimeout, CircuitBreakers circuitBreakers, RetryBudget retryBudget,
+                         OutlierDetection outlierDetection, HealthCheck healthCheck) {
+        this(name, service, protocol, lbPolicy, connectTimeout, idleTimeout, circuitBreakers, retryBudget, outlierDetection,
+                healthCheck, null);
+    }
+
+    public ClusterConfig withTls(UpstreamTls tls) {
+        return new ClusterConfig(name, service, protocol, lbPolicy, connectTimeout, idleTimeout, circuitBreakers, retryBudget,
+                outlierDetection, healthCheck, tls);
     }
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);

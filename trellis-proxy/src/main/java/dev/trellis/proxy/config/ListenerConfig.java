@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param routeTable      for HTTP listeners: the {@link RouteTable} name
  * @param tcpCluster      for TCP listeners, and for inbound connections detected as opaque TCP
  * @param detectTimeout   how long to wait for the first bytes before treating a connection as opaque TCP
+ * @param tlsMode         whether connections must, may or must not be mutual TLS (inbound listeners)
  */
 public record ListenerConfig(
         String name,
@@ -22,7 +23,8 @@ public record ListenerConfig(
         String routeTable,
         String tcpCluster,
         boolean detectProtocol,
-        Duration detectTimeout) {
+        Duration detectTimeout,
+        TlsMode tlsMode) {
 
     public enum Direction { OUTBOUND, INBOUND }
 
@@ -30,11 +32,18 @@ public record ListenerConfig(
 
     public static final Duration DEFAULT_DETECT_TIMEOUT = Duration.ofSeconds(1);
 
+    /** A plaintext listener. */
+    public ListenerConfig(String name, Direction direction, int port, ListenerProtocol protocol, String routeTable,
+                          String tcpCluster, boolean detectProtocol, Duration detectTimeout) {
+        this(name, direction, port, protocol, routeTable, tcpCluster, detectProtocol, detectTimeout, TlsMode.DISABLE);
+    }
+
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(direction, "direction");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(detectTimeout, "detectTimeout");
+        Objects.requireNonNull(tlsMode, "tlsMode");
         if (protocol == ListenerProtocol.HTTP && routeTable == null) {
             throw new IllegalArgumentException("listener " + name + ": routeTable: null (expected: a route table for an HTTP listener)");
         }

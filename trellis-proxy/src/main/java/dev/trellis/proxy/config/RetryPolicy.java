@@ -31,8 +31,12 @@ public record RetryPolicy(
 
     public static final int DEFAULT_MAX_REPLAY_BYTES = 64 * 1024;
 
-    /** With no policy configured: connect failures and refused streams retried on another endpoint, twice (Istio's default). */
-    public static final RetryPolicy DEFAULT = new RetryPolicy(2, Set.of(RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM),
+    /**
+     * With no policy configured: connect failures and refused streams (never processed) are retried on another endpoint,
+     * twice, as Istio does; so are resets before any response byte, for idempotent requests only, so that an instance
+     * dying with requests in flight costs its callers nothing.
+     */
+    public static final RetryPolicy DEFAULT = new RetryPolicy(2, Set.of(RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM, RetryOn.RESET),
             Set.of(), Set.of(), Duration.ofMillis(25), Duration.ofMillis(250), Duration.ZERO, false, DEFAULT_MAX_REPLAY_BYTES);
 
     public static final RetryPolicy NONE = new RetryPolicy(0, Set.of(), Set.of(), Set.of(), Duration.ofMillis(25),
