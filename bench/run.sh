@@ -16,6 +16,7 @@
 #   BENCH_BODY [1024]  BENCH_PROTOCOL [http1|h2c]  BENCH_H2_DEPTH [8]  BENCH_OUT [bench/results/<date>]
 #   TRELLIS_TARGET [target] (Maven output folder)  BENCH_JAR, TRELLIS_JAR (override the jars)
 #   BENCH_KEEP=1 keeps the scratch folder with configs and logs.
+#   BENCH_NICE=-5 (root) runs every benchmark process at that niceness, against other work on a shared machine.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,8 +50,10 @@ h2_depth="${BENCH_H2_DEPTH:-8}"
 target="${TRELLIS_TARGET:-target}"
 bench_jar="${BENCH_JAR:-$root/trellis-bench/$target/trellis-bench.jar}"
 trellis_jar="${TRELLIS_JAR:-$root/trellis-cli/$target/trellis.jar}"
+nice_cmd=()
+[[ "${BENCH_NICE:-0}" != 0 ]] && nice_cmd=(nice -n "$BENCH_NICE")
 # The generator is one event loop; a small serial-GC heap keeps its own pauses short and rare.
-gen_java=(java -XX:+UseSerialGC -Xms256m -Xmx512m -XX:+AlwaysPreTouch -jar "$bench_jar")
+gen_java=("${nice_cmd[@]}" java -XX:+UseSerialGC -Xms256m -Xmx512m -XX:+AlwaysPreTouch -jar "$bench_jar")
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
@@ -164,7 +167,7 @@ EOF
 
 start_nginx() { # NAME CONFIG: sets worker_pid (the one worker does all the work; the master only watches)
   mkdir -p "$run_dir/$1.tmp"
-  nginx -p "$run_dir" -c "$2" -e "$run_dir/$1.error.log" >"$run_dir/$1.log" 2>&1 &
+  "${nice_cmd[@]}" nginx -p "$run_dir" -c "$2" -e "$run_dir/$1.error.log" >"$run_dir/$1.log" 2>&1 &
   local master=$!
   pids+=("$master")
   worker_pid="$(child_pid "$master")"
@@ -238,7 +241,7 @@ start_haproxy_pair() {
   haproxy_conf "$a_port$haproxy_h2" "$b_port" >"$run_dir/haproxy-a.cfg"
   local -A pid_of=()
   for name in b a; do
-    haproxy -db -f "$run_dir/haproxy-$name.cfg" >"$run_dir/haproxy-$name.log" 2>&1 &
+    "${nice_cmd[@]}" haproxy -db -f "$run_dir/haproxy-$name.cfg" >"$run_dir/haproxy-$name.log" 2>&1 &
     pid_of[$name]=$!
     pids+=("$!")
   done
@@ -295,12 +298,12 @@ EOF
   # One worker thread per proxy, like nginx's worker_processes 1 and haproxy's nbthread 1.
   TRELLIS_JAR="$trellis_jar" "$root/bin/trellis" proxy --help 2>/dev/null | grep -q -- '--workers' && workers=(--workers 1)
   export TRELLIS_JAVA_OPTS="${TRELLIS_BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xss512k -Xms64m -Xmx256m -XX:+AlwaysPreTouch -Dio.netty.eventLoopThreads=1}"
-  TRELLIS_JAR="$trellis_jar" "$root/bin/trellis" proxy --config "$cfg" --service backend "${workers[@]}" \
+  TRELLIS_JAR="$trellis_jar" "${nice_cmd[@]}" "$root/bin/trellis" proxy --config "$cfg" --service backend "${workers[@]}" \
     --outbound-port "$b_out" --inbound-port "$b_in" --admin-port "$b_admin" --app-port "$backend_port" \
     >"$run_dir/trellis-b.log" 2>&1 &
   local b_pid=$!
   pids+=("$b_pid")
-  TRELLIS_JAR="$trellis_jar" "$root/bin/trellis" proxy --config "$cfg" --service bench-client "${workers[@]}" \
+  TRELLIS_JAR="$trellis_jar" "${nice_cmd[@]}" "$root/bin/trellis" proxy --config "$cfg" --service bench-client "${workers[@]}" \
     --outbound-port "$a_out" --inbound-port "$a_in" --admin-port "$a_admin" --app-port "$a_app" \
     >"$run_dir/trellis-a.log" 2>&1 &
   local a_pid=$!

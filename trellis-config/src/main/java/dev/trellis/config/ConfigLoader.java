@@ -2,6 +2,7 @@ package dev.trellis.config;
 
 import dev.trellis.config.load.DestinationPolicyKind;
 import dev.trellis.config.load.HttpRouteKind;
+import dev.trellis.config.load.PeerAuthenticationKind;
 import dev.trellis.config.load.ResourceKind;
 import dev.trellis.config.load.ServiceKind;
 import dev.trellis.config.resource.Metadata;
@@ -33,9 +34,10 @@ public final class ConfigLoader {
         this.kinds = ResourceKind.byKind(kinds);
     }
 
-    /** Service, HTTPRoute and DestinationPolicy. */
+    /** Service, HTTPRoute, DestinationPolicy and PeerAuthentication. */
     public static ConfigLoader standard() {
-        return new ConfigLoader(List.of(new ServiceKind(), new HttpRouteKind(), new DestinationPolicyKind()));
+        return new ConfigLoader(List.of(new ServiceKind(), new HttpRouteKind(), new DestinationPolicyKind(),
+                new PeerAuthenticationKind()));
     }
 
     /** @throws ConfigException listing every problem */

@@ -203,7 +203,8 @@ class ControlPlaneIT {
 
     @Test
     void anInvalidConfigurationChangeLosesNoRequest() throws Exception {
-        try (LoadLoop load = new LoadLoop(web.outbound(), "backend", 4)) {
+        LoadLoop load = new LoadLoop(web.outbound(), "backend", 4);
+        try (load) {
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> load.ok.get() > 100);
             // a broken edit of the route in force: rejected, the last good configuration keeps serving
             Files.writeString(conf.resolve("route.yaml"), route(0, 100).replace("backend-v2", "backend-v9"));
@@ -220,13 +221,7 @@ class ControlPlaneIT {
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> load.bodies.containsKey("v2"));
         }
         assertThat(v2.requests.get()).isPositive();
-        assertThat(List.copyOf(load().failures)).isEmpty();
-    }
-
-    private LoadLoop lastLoad;
-
-    private LoadLoop load() {
-        return lastLoad;
+        assertThat(List.copyOf(load.failures)).isEmpty();
     }
 
     @Test

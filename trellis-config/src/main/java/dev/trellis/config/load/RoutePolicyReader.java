@@ -69,6 +69,10 @@ final class RoutePolicyReader {
             }
             grpcCodes.add(code.value());
         }
+        if (attempts == 0 && (!codes.isEmpty() || !grpcCodes.isEmpty())) {
+            throw f.error("attempts", "0 with " + (codes.isEmpty() ? "grpcCodes" : "codes")
+                    + " (expected: > 0; leave the codes out to disable retries)");
+        }
         Duration backoff = f.positiveDuration("backoff", Retry.DEFAULT_BACKOFF);
         Duration maxBackoff = f.positiveDuration("maxBackoff", backoff.multipliedBy(10));
         if (maxBackoff.compareTo(backoff) < 0) {

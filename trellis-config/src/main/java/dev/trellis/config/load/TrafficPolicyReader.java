@@ -88,8 +88,9 @@ final class TrafficPolicyReader {
         Fields f = spec.object("retryBudget", "ratio", "minRetriesPerSecond", "window");
         RetryBudget d = RetryBudget.DEFAULT;
         Duration window = f.positiveDuration("window", d.window());
-        if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofSeconds(60)) > 0) {
-            throw f.error("window", GatewayDuration.format(window) + " (expected: 1s..60s)");
+        if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofSeconds(60)) > 0 || window.toMillis() % 1000 != 0) {
+            // the budget keeps one slot per second of the window
+            throw f.error("window", GatewayDuration.format(window) + " (expected: whole seconds, 1s..60s)");
         }
         return new RetryBudget(
                 f.number("ratio", d.ratio(), 0, 1000),

@@ -31,8 +31,12 @@ public record Retry(
     public static final int DEFAULT_ATTEMPTS = 2;
     public static final int DEFAULT_MAX_REPLAY_BYTES = 64 * 1024;
 
-    /** A rule without {@code retry}: connect failures and refused streams, twice, on another endpoint (Istio's default). */
-    public static final Retry DEFAULT = new Retry(DEFAULT_ATTEMPTS, Set.of(Condition.CONNECT_FAILURE, Condition.REFUSED_STREAM),
+    /**
+     * A rule without {@code retry}: connect failures and refused streams (never processed) twice, on another endpoint, as
+     * Istio does; also resets before any response, for idempotent requests, so an instance dying mid-request costs
+     * its callers nothing.
+     */
+    public static final Retry DEFAULT = new Retry(DEFAULT_ATTEMPTS, Set.of(Condition.CONNECT_FAILURE, Condition.REFUSED_STREAM, Condition.RESET),
             List.of(), List.of(), DEFAULT_BACKOFF, DEFAULT_BACKOFF.multipliedBy(10), false, DEFAULT_MAX_REPLAY_BYTES);
 
     /** No retries at all (the inbound route: its only endpoint is the local application). */

@@ -2,6 +2,8 @@ package dev.trellis.config.xds;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Value;
+import dev.trellis.config.load.PeerAuthenticationKind;
+import dev.trellis.config.resource.PeerAuthentication.MtlsMode;
 import dev.trellis.config.resource.Protocol;
 import dev.trellis.config.resource.Service;
 import dev.trellis.config.resource.TrafficPolicy;
@@ -32,6 +34,12 @@ final class ClusterTranslator {
 
     static List<Cluster> translate(List<Service> services, ProxyNode node, Optional<Service> own,
                                    Function<Service, TrafficPolicy> policies) {
+        return translate(services, node, own, policies, s -> PeerAuthenticationKind.DEFAULT_MODE);
+    }
+
+    /** @param modes each destination's mutual TLS mode: unless DISABLE, its meshed endpoints are called over mutual TLS */
+    static List<Cluster> translate(List<Service> services, ProxyNode node, Optional<Service> own,
+                                   Function<Service, TrafficPolicy> policies, Function<Service, MtlsMode> modes) {
         List<Cluster> out = new ArrayList<>();
         for (Service s : services) {
             TrafficPolicy policy = policies.apply(s);
@@ -42,6 +50,9 @@ final class ClusterTranslator {
                             .setServiceName(XdsNames.cluster(s)));
             Map<String, Value> metadata = metadata(s.name(), s.protocol());
             ClusterPolicies.apply(c, policy, metadata);
+            if (TlsTranslator.acceptsTls(modes.apply(s))) {
+                TlsTranslator.upstream(c, TlsTranslator.spiffeId(s.namespace(), s.name()));
+            }
             out.add(c.setMetadata(Protos.trellisMetadata(metadata)).build());
         }
         if (node.appPort() > 0) {

@@ -1,6 +1,8 @@
 package dev.trellis.config.xds;
 
 import com.google.protobuf.Any;
+import dev.trellis.config.load.PeerAuthenticationKind;
+import dev.trellis.config.resource.PeerAuthentication.MtlsMode;
 import dev.trellis.config.resource.Protocol;
 import dev.trellis.config.resource.Service;
 import io.envoyproxy.envoy.config.core.v3.Address;
@@ -15,6 +17,7 @@ import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
@@ -26,8 +29,9 @@ import java.util.Optional;
 
 /**
  * LDS: "outbound" (HTTP, routes "outbound"), "inbound" (HTTP with protocol detection falling back to TCP,
- * or TCP for a tcp Service) and "outbound_tcp_&lt;port&gt;" per tcp Service. The outbound and inbound
- * addresses carry port 0: the proxy binds the ports it was started with.
+ * or TCP for a tcp Service; mutual TLS chains per its PeerAuthentication mode, see {@link TlsTranslator}) and
+ * "outbound_tcp_&lt;port&gt;" per tcp Service. The outbound and inbound addresses carry port 0: the proxy binds
+ * the ports it was started with.
  */
 final class ListenerTranslator {
     static final Duration DETECT_TIMEOUT = Duration.ofSeconds(1);
@@ -35,6 +39,11 @@ final class ListenerTranslator {
     private ListenerTranslator() {}
 
     static List<Listener> translate(List<Service> services, ProxyNode node, Optional<Service> own) {
+        return translate(services, node, own, PeerAuthenticationKind.DEFAULT_MODE);
+    }
+
+    /** @param mode mutual TLS on the inbound listener (the own Service's PeerAuthentication) */
+    static List<Listener> translate(List<Service> services, ProxyNode node, Optional<Service> own, MtlsMode mode) {
         List<Listener> out = new ArrayList<>();
         out.add(Listener.newBuilder()
                 .setName(XdsNames.OUTBOUND_LISTENER)
@@ -43,7 +52,7 @@ final class ListenerTranslator {
                 .addFilterChains(FilterChain.newBuilder().addFilters(hcm(XdsNames.OUTBOUND_LISTENER, XdsNames.OUTBOUND_ROUTES)))
                 .build());
         if (node.appPort() > 0) {
-            out.add(inbound(node, own.map(Service::protocol).orElse(Protocol.HTTP)));
+            out.add(inbound(node, own.map(Service::protocol).orElse(Protocol.HTTP), mode));
         }
         for (Service s : services) {
             if (s.protocol() == Protocol.TCP) {
@@ -59,27 +68,63 @@ final class ListenerTranslator {
         return out;
     }
 
-    private static Listener inbound(ProxyNode node, Protocol protocol) {
+    private static Listener inbound(ProxyNode node, Protocol protocol, MtlsMode mode) {
         String cluster = XdsNames.inboundCluster(node.appPort());
+        boolean tls = TlsTranslator.acceptsTls(mode);
+        boolean plaintext = TlsTranslator.acceptsPlaintext(mode);
         Listener.Builder l = Listener.newBuilder()
                 .setName(XdsNames.INBOUND_LISTENER)
                 .setAddress(address("0.0.0.0", 0))
                 .setTrafficDirection(TrafficDirection.INBOUND);
+        if (tls) {
+            l.addListenerFilters(ListenerFilter.newBuilder()
+                    .setName(TlsTranslator.TLS_INSPECTOR)
+                    .setTypedConfig(Any.pack(TlsInspector.getDefaultInstance())));
+        }
+        FilterChainMatch raw = tls ? FilterChainMatch.newBuilder().setTransportProtocol(TlsTranslator.TRANSPORT_RAW).build()
+                : FilterChainMatch.getDefaultInstance();
+        FilterChainMatch mtls = FilterChainMatch.newBuilder().setTransportProtocol(TlsTranslator.TRANSPORT_TLS).build();
         if (protocol == Protocol.TCP) {
-            return l.addFilterChains(FilterChain.newBuilder().setName("inbound_tcp").addFilters(tcpProxy("inbound", cluster))).build();
+            if (tls) {
+                // a server-first protocol says nothing: after the timeout it is plaintext (PERMISSIVE) or refused
+                l.setListenerFiltersTimeout(Protos.duration(DETECT_TIMEOUT)).setContinueOnListenerFiltersTimeout(true);
+                l.addFilterChains(FilterChain.newBuilder().setName("inbound_tls_tcp").setFilterChainMatch(mtls)
+                        .setTransportSocket(TlsTranslator.downstream()).addFilters(tcpProxy("inbound", cluster)));
+            }
+            if (plaintext) {
+                l.addFilterChains(FilterChain.newBuilder().setName("inbound_tcp").setFilterChainMatch(raw)
+                        .addFilters(tcpProxy("inbound", cluster)));
+            }
+            return l.build();
         }
         // Istio's shape: sniff the first bytes; HTTP goes through the routes, anything else is opaque TCP
-        return l.addListenerFilters(ListenerFilter.newBuilder()
+        l.addListenerFilters(ListenerFilter.newBuilder()
                         .setName(XdsNames.HTTP_INSPECTOR)
                         .setTypedConfig(Any.pack(HttpInspector.getDefaultInstance())))
                 .setListenerFiltersTimeout(Protos.duration(DETECT_TIMEOUT))
-                .setContinueOnListenerFiltersTimeout(true)
-                .addFilterChains(FilterChain.newBuilder()
-                        .setName("inbound_http")
-                        .setFilterChainMatch(FilterChainMatch.newBuilder().addApplicationProtocols("http/1.1").addApplicationProtocols("h2c"))
-                        .addFilters(hcm(XdsNames.INBOUND_LISTENER, XdsNames.INBOUND_ROUTES)))
-                .setDefaultFilterChain(FilterChain.newBuilder().setName("inbound_tcp").addFilters(tcpProxy("inbound", cluster)))
-                .build();
+                .setContinueOnListenerFiltersTimeout(true);
+        if (plaintext) {
+            l.addFilterChains(FilterChain.newBuilder()
+                    .setName("inbound_http")
+                    .setFilterChainMatch(raw.toBuilder().addApplicationProtocols("http/1.1").addApplicationProtocols("h2c"))
+                    .addFilters(hcm(XdsNames.INBOUND_LISTENER, XdsNames.INBOUND_ROUTES)));
+        }
+        if (tls) {
+            l.addFilterChains(FilterChain.newBuilder()
+                            .setName("inbound_tls_http")
+                            .setFilterChainMatch(mtls.toBuilder().addApplicationProtocols("h2").addApplicationProtocols("http/1.1"))
+                            .setTransportSocket(TlsTranslator.downstream())
+                            .addFilters(hcm(XdsNames.INBOUND_LISTENER, XdsNames.INBOUND_ROUTES)))
+                    .addFilterChains(FilterChain.newBuilder()
+                            .setName("inbound_tls_tcp")
+                            .setFilterChainMatch(mtls)
+                            .setTransportSocket(TlsTranslator.downstream())
+                            .addFilters(tcpProxy("inbound", cluster)));
+        }
+        if (plaintext) {
+            l.setDefaultFilterChain(FilterChain.newBuilder().setName("inbound_tcp").addFilters(tcpProxy("inbound", cluster)));
+        }
+        return l.build();
     }
 
     private static Filter hcm(String statPrefix, String routeConfigName) {

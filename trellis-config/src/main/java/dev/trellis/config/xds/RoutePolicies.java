@@ -8,6 +8,7 @@ import dev.trellis.config.resource.GrpcCode;
 import dev.trellis.config.resource.RateLimit;
 import dev.trellis.config.resource.Retry;
 import io.envoyproxy.envoy.config.core.v3.RuntimeFractionalPercent;
+import io.envoyproxy.envoy.config.route.v3.FilterConfig;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
@@ -63,7 +64,11 @@ final class RoutePolicies {
             }
         }
         if (rateLimit != null) {
-            route.putTypedPerFilterConfig(XdsNames.LOCAL_RATE_LIMIT, Any.pack(rateLimit(rateLimit)));
+            // optional: a client without the filter (a proxyless gRPC client) skips it rather than refusing the route
+            route.putTypedPerFilterConfig(XdsNames.LOCAL_RATE_LIMIT, Any.pack(FilterConfig.newBuilder()
+                    .setConfig(Any.pack(rateLimit(rateLimit)))
+                    .setIsOptional(true)
+                    .build()));
         }
         route.setMetadata(Protos.trellisMetadata(meta));
     }

@@ -2,6 +2,8 @@ package dev.trellis.config.xds;
 
 import dev.trellis.config.ResourceSet;
 import dev.trellis.config.load.DestinationPolicyKind;
+import dev.trellis.config.load.PeerAuthenticationKind;
+import dev.trellis.config.resource.PeerAuthentication.MtlsMode;
 import dev.trellis.config.resource.Service;
 import java.util.Comparator;
 import java.util.List;
@@ -25,10 +27,12 @@ public final class XdsTranslator {
                 .sorted(Comparator.comparing(Service::namespace).thenComparing(Service::name))
                 .toList();
         Optional<Service> own = resources.service(node.namespace(), node.serviceName());
+        MtlsMode ownMode = PeerAuthenticationKind.modeOf(resources, node.namespace(), node.serviceName());
         return new XdsResources(
-                ListenerTranslator.translate(services, node, own),
+                ListenerTranslator.translate(services, node, own, ownMode),
                 RouteTranslator.translate(resources, services, node, own),
-                ClusterTranslator.translate(services, node, own, s -> DestinationPolicyKind.policyOf(resources, s)),
+                ClusterTranslator.translate(services, node, own, s -> DestinationPolicyKind.policyOf(resources, s),
+                        s -> PeerAuthenticationKind.modeOf(resources, s.namespace(), s.name())),
                 EndpointTranslator.translate(services, registered));
     }
 }

@@ -153,9 +153,11 @@ class DestinationPolicyKindTest {
         assertThat(failure(POLICY.replace("minRetriesPerSecond: 5", "minRetriesPerSecond: -5")))
                 .isEqualTo("policy.yaml:33: spec.retryBudget.minRetriesPerSecond: -5 (expected: >= 0)");
         assertThat(failure(POLICY.replace("window: 20s", "window: 90s")))
-                .isEqualTo("policy.yaml:33: spec.retryBudget.window: 1m30s (expected: 1s..60s)");
+                .isEqualTo("policy.yaml:33: spec.retryBudget.window: 1m30s (expected: whole seconds, 1s..60s)");
         assertThat(failure(POLICY.replace("window: 20s", "window: 500ms")))
-                .isEqualTo("policy.yaml:33: spec.retryBudget.window: 500ms (expected: 1s..60s)");
+                .isEqualTo("policy.yaml:33: spec.retryBudget.window: 500ms (expected: whole seconds, 1s..60s)");
+        assertThat(failure(POLICY.replace("window: 20s", "window: 1s500ms")))
+                .isEqualTo("policy.yaml:33: spec.retryBudget.window: 1s500ms (expected: whole seconds, 1s..60s)");
         assertThat(failure(POLICY.replace("path: /healthz", "path: healthz")))
                 .isEqualTo("policy.yaml:34: spec.healthCheck.path: \"healthz\" (expected: a request path starting with /)");
         assertThat(failure(POLICY.replace("path: /healthz, ", "")))

@@ -70,14 +70,14 @@ class RoutePolicyReaderTest {
         String bare = ROUTE.substring(0, ROUTE.indexOf("      retry:"));
         HttpRoute.Rule r = rule(bare);
         assertThat(r.retry()).isEqualTo(Retry.DEFAULT);
-        assertThat(Retry.DEFAULT).isEqualTo(new Retry(2, Set.of(Condition.CONNECT_FAILURE, Condition.REFUSED_STREAM), List.of(), List.of(),
+        assertThat(Retry.DEFAULT).isEqualTo(new Retry(2, Set.of(Condition.CONNECT_FAILURE, Condition.REFUSED_STREAM, Condition.RESET), List.of(), List.of(),
                 Duration.ofMillis(25), Duration.ofMillis(250), false, 65536));
         assertThat(r.fault()).isNull();
         assertThat(r.rateLimit()).isNull();
 
         assertThat(rule(bare + "      retry: {}\n").retry()).isEqualTo(Retry.DEFAULT);
         assertThat(rule(bare + "      retry: {codes: [503]}\n").retry().on())
-                .containsExactlyInAnyOrder(Condition.CONNECT_FAILURE, Condition.REFUSED_STREAM, Condition.RETRIABLE_STATUS_CODES);
+                .containsExactlyInAnyOrder(Condition.CONNECT_FAILURE, Condition.REFUSED_STREAM, Condition.RESET, Condition.RETRIABLE_STATUS_CODES);
         assertThat(rule(bare + "      retry: {on: [5xx], attempts: 0}\n").retry())
                 .extracting(Retry::on, Retry::attempts).containsExactly(Set.of(Condition.SERVER_ERROR), 0);
         assertThat(rule(bare + "      retry: {backoff: 100ms}\n").retry().maxBackoff()).isEqualTo(Duration.ofSeconds(1));
@@ -98,6 +98,10 @@ class RoutePolicyReaderTest {
                 .isEqualTo("routes.yaml:25: spec.rules[0].retry.attempts: 11 (expected: 0..10)");
         assertThat(failure(ROUTE.replace("attempts: 3", "attemps: 3")))
                 .isEqualTo("routes.yaml:25: spec.rules[0].retry.attemps: unknown field (did you mean attempts?)");
+        assertThat(failure(ROUTE.replace("attempts: 3", "attempts: 0")))
+                .isEqualTo("routes.yaml:25: spec.rules[0].retry.attempts: 0 with codes (expected: > 0; leave the codes out to disable retries)");
+        assertThat(failure(ROUTE.replace("attempts: 3", "attempts: 0").replace("codes: [503, 504]", "codes: []")))
+                .isEqualTo("routes.yaml:25: spec.rules[0].retry.attempts: 0 with grpcCodes (expected: > 0; leave the codes out to disable retries)");
         assertThat(failure(ROUTE.replace("codes: [503, 504]", "codes: [200]")))
                 .isEqualTo("routes.yaml:26: spec.rules[0].retry.codes[0]: 200 (expected: an HTTP status 400..599)");
         assertThat(failure(ROUTE.replace("codes: [503, 504]", "codes: [503, 503]")))

@@ -105,7 +105,9 @@ class XdsTranslatorTest {
     void inboundListenerDetectsHttpAndFallsBackToTcp() throws InvalidProtocolBufferException {
         Listener inbound = named(translate(ProxyNode.of("catalog", 9001)).listeners(), Listener::getName, "inbound");
         assertThat(inbound.getTrafficDirection()).isEqualTo(TrafficDirection.INBOUND);
-        assertThat(inbound.getListenerFiltersList()).extracting(f -> f.getName()).containsExactly("envoy.filters.listener.http_inspector");
+        // PERMISSIVE by default: TLS is told apart first, then HTTP
+        assertThat(inbound.getListenerFiltersList()).extracting(f -> f.getName())
+                .containsExactly("envoy.filters.listener.tls_inspector", "envoy.filters.listener.http_inspector");
         assertThat(inbound.getListenerFiltersTimeout()).isEqualTo(Duration.newBuilder().setSeconds(1).build());
         assertThat(inbound.getContinueOnListenerFiltersTimeout()).isTrue();
         assertThat(inbound.getFilterChains(0).getFilterChainMatch().getApplicationProtocolsList()).containsExactly("http/1.1", "h2c");
@@ -122,7 +124,7 @@ class XdsTranslatorTest {
         assertThat(tcp.getAddress().getSocketAddress().getPortValue()).isEqualTo(5432);
         assertThat(tcp.getFilterChains(0).getFilters(0).getTypedConfig().unpack(TcpProxy.class).getCluster()).isEqualTo("db.data");
         Listener inbound = named(xds.listeners(), Listener::getName, "inbound");
-        assertThat(inbound.getListenerFiltersCount()).isZero();
+        assertThat(inbound.getListenerFiltersList()).extracting(f -> f.getName()).containsExactly("envoy.filters.listener.tls_inspector");
         assertThat(inbound.getFilterChains(0).getFilters(0).getTypedConfig().unpack(TcpProxy.class).getCluster()).isEqualTo("inbound|15432");
         RouteConfiguration outbound = named(xds.routes(), RouteConfiguration::getName, "outbound");
         assertThat(outbound.getVirtualHostsList()).extracting(VirtualHost::getName).containsExactly("catalog.default", "catalog-v2.default");
@@ -159,7 +161,7 @@ class XdsTranslatorTest {
                 WeightedCluster.ClusterWeight.newBuilder().setName("catalog-v2.default").setWeight(UInt32Value.of(10)).build());
         assertThat(split.getRoute().getTimeout()).isEqualTo(Duration.newBuilder().setSeconds(2).build());
         assertThat(split.getRoute().getRetryPolicy().getNumRetries().getValue()).isEqualTo(2);
-        assertThat(split.getRoute().getRetryPolicy().getRetryOn()).isEqualTo("connect-failure,refused-stream");
+        assertThat(split.getRoute().getRetryPolicy().getRetryOn()).isEqualTo("connect-failure,refused-stream,reset");
         assertThat(split.getRoute().getRetryPolicy().getPerTryTimeout()).isEqualTo(Duration.newBuilder().setNanos(500_000_000).build());
         assertThat(admin.getRoute().getRetryPolicy().hasPerTryTimeout()).isFalse();
 

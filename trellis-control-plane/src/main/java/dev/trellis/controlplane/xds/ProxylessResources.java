@@ -1,19 +1,24 @@
 package dev.trellis.controlplane.xds;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.UInt32Value;
 import dev.trellis.config.ResourceSet;
 import dev.trellis.config.resource.Service;
 import dev.trellis.config.xds.XdsNames;
 import dev.trellis.config.xds.XdsResources;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.listener.v3.ApiListener;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
@@ -29,7 +34,8 @@ import java.util.regex.Pattern;
  * The mesh as a proxyless gRPC client (grpc-java's xds resolver) consumes it: one API listener per name a
  * Service is called by ("catalog", "catalog:8080", "catalog.default", ...), each routing through the
  * shared "outbound" route configuration, plus the Service clusters and their endpoints. gRPC does not
- * know Envoy's path_separated_prefix; those matches become the equivalent safe_regex.
+ * know Envoy's path_separated_prefix; those matches become the equivalent safe_regex. Clusters lose their
+ * transport sockets (see {@link #plaintext}) and localities get the weight gRPC requires.
  */
 final class ProxylessResources {
     private ProxylessResources() {}
@@ -52,7 +58,28 @@ final class ProxylessResources {
                 .filter(r -> r.getName().equals(XdsNames.OUTBOUND_ROUTES))
                 .map(ProxylessResources::withoutSeparatedPrefixes)
                 .toList();
-        return new XdsResources(listeners, routes, translated.clusters(), translated.endpoints());
+        List<Cluster> clusters = translated.clusters().stream().map(ProxylessResources::plaintext).toList();
+        List<ClusterLoadAssignment> endpoints = translated.endpoints().stream().map(ProxylessResources::weighted).toList();
+        return new XdsResources(listeners, routes, clusters, endpoints);
+    }
+
+    /**
+     * Without the sidecar's transport sockets: gRPC refuses transport_socket_matches, and a proxyless
+     * client has no workload certificate to present (it reaches plaintext or permissive endpoints).
+     */
+    private static Cluster plaintext(Cluster c) {
+        return c.toBuilder().clearTransportSocketMatches().clearTransportSocket().build();
+    }
+
+    /** gRPC ignores a locality without a load_balancing_weight (as no endpoints at all); Envoy needs none. */
+    private static ClusterLoadAssignment weighted(ClusterLoadAssignment cla) {
+        ClusterLoadAssignment.Builder b = cla.toBuilder();
+        for (LocalityLbEndpoints.Builder l : b.getEndpointsBuilderList()) {
+            if (!l.hasLoadBalancingWeight()) {
+                l.setLoadBalancingWeight(UInt32Value.of(1));
+            }
+        }
+        return b.build();
     }
 
     private static HttpConnectionManager hcm() {
@@ -63,6 +90,8 @@ final class ProxylessResources {
                                 .setAds(AggregatedConfigSource.getDefaultInstance())
                                 .setResourceApiVersion(ApiVersion.V3))
                         .setRouteConfigName(XdsNames.OUTBOUND_ROUTES))
+                // gRPC implements fault injection; routes' fault settings apply to proxyless clients too
+                .addHttpFilters(HttpFilter.newBuilder().setName(XdsNames.FAULT).setTypedConfig(Any.pack(HTTPFault.getDefaultInstance())))
                 .addHttpFilters(HttpFilter.newBuilder().setName(XdsNames.ROUTER).setTypedConfig(Any.pack(Router.getDefaultInstance())))
                 .build();
     }

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 /** Installs the server side of HTTP/1.1 or HTTP/2 on an accepted connection, ending in {@link HttpProxyHandler}. */
 final class HttpPipelines {
@@ -38,6 +39,8 @@ final class HttpPipelines {
     }
 
     static void http2(ChannelPipeline p, ListenerContext listener) {
+        // many streams share this connection: their flushes within one event-loop pass become one write
+        p.addLast("flush", new FlushConsolidationHandler(256, true));
         p.addLast("h2", Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(listener.options().maxConcurrentStreams())

@@ -9,13 +9,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Decides from a connection's first bytes what it speaks: the HTTP/2 client preface, an HTTP/1 request
- * line, or anything else (opaque TCP). A client that says nothing within the timeout is treated as TCP,
+ * Decides from a connection's first bytes what it speaks: a TLS ClientHello (where TLS is expected), the
+ * HTTP/2 client preface, an HTTP/1 request line, or anything else (opaque TCP). A client that says nothing within the timeout is treated as TCP,
  * so server-first protocols still work behind detection. Then it installs the right pipeline and leaves;
  * the bytes it looked at flow on to the new handlers.
  */
 final class ProtocolDetector extends ByteToMessageDecoder {
-    enum Protocol { HTTP1, HTTP2, TCP }
+    enum Protocol { HTTP1, HTTP2, TCP, TLS }
 
     interface Installer {
         void install(ChannelHandlerContext ctx, Protocol protocol);
@@ -25,12 +25,22 @@ final class ProtocolDetector extends ByteToMessageDecoder {
     private static final int MAX_METHOD = 16;
 
     private final boolean tcpAllowed;
+    private final boolean tlsExpected;
     private final long timeoutMillis;
     private final Installer installer;
     private ScheduledFuture<?> timeout;
 
     ProtocolDetector(boolean tcpAllowed, long timeoutMillis, Installer installer) {
+        this(tcpAllowed, false, timeoutMillis, installer);
+    }
+
+    /**
+     * @param tlsExpected whether a TLS ClientHello is told apart (a listener that accepts mutual TLS); else
+     *                    TLS bytes are just opaque TCP, or bad HTTP
+     */
+    ProtocolDetector(boolean tcpAllowed, boolean tlsExpected, long timeoutMillis, Installer installer) {
         this.tcpAllowed = tcpAllowed;
+        this.tlsExpected = tlsExpected;
         this.timeoutMillis = timeoutMillis;
         this.installer = installer;
     }
@@ -44,10 +54,39 @@ final class ProtocolDetector extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (tlsExpected) {
+            Boolean tls = isTls(in);
+            if (tls == null) {
+                return;
+            }
+            if (tls) {
+                decided(ctx, Protocol.TLS);
+                return;
+            }
+        }
         Protocol p = detect(in, tcpAllowed);
         if (p != null) {
             decided(ctx, p);
         }
+    }
+
+    /**
+     * Whether the bytes start a TLS handshake record (content type 22, version 3.x), or null while fewer
+     * than three bytes arrived. No HTTP request starts so: a method is upper-case letters.
+     */
+    static Boolean isTls(ByteBuf in) {
+        int n = in.readableBytes();
+        int i = in.readerIndex();
+        if (n >= 1 && in.getByte(i) != 0x16) {
+            return false;
+        }
+        if (n >= 2 && in.getByte(i + 1) != 0x03) {
+            return false;
+        }
+        if (n >= 3) {
+            return in.getByte(i + 2) >= 0x00 && in.getByte(i + 2) <= 0x04;
+        }
+        return null;
     }
 
     /** The protocol, or null while the bytes so far cannot tell. */

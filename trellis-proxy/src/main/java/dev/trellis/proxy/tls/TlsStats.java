@@ -15,6 +15,11 @@ public final class TlsStats {
     final LongAdder outboundPlaintext = new LongAdder();
     final LongAdder refreshes = new LongAdder();
 
+    /** A plaintext inbound connection on a listener with mutual TLS: accepted (PERMISSIVE) or refused (STRICT). */
+    public void countPlaintext(boolean accepted) {
+        (accepted ? plaintextAccepted : plaintextRefused).increment();
+    }
+
     public long inboundHandshakes() { return inboundHandshakes.sum(); }
     public long inboundFailures() { return inboundFailures.sum(); }
     public long inboundUnknownPeer() { return inboundUnknownPeer.sum(); }

@@ -17,7 +17,8 @@ import java.util.Optional;
  * CDS Cluster to {@link ClusterConfig}. EDS clusters get their endpoints from a ClusterLoadAssignment;
  * STATIC, STRICT_DNS and LOGICAL_DNS clusters carry them inline (hosts are resolved at connect time).
  * The protocol comes from trellis.protocol metadata, else from the HttpProtocolOptions extension
- * (explicit HTTP/2 or HTTP/1), else HTTP/1 as in Envoy.
+ * (explicit HTTP/2 or HTTP/1), else HTTP/1 as in Envoy. Circuit breakers, outlier detection, health checks and
+ * the retry budget are decoded by {@link ClusterPolicyDecoder}.
  */
 public final class ClusterDecoder {
     static final String TYPE = "cluster";
@@ -36,7 +37,7 @@ public final class ClusterDecoder {
         }
         if (c.hasTransportSocket()) {
             throw new XdsResourceException(TYPE, name, "transport_socket: " + c.getTransportSocket().getName()
-                    + " (expected: none; upstream TLS is not configured through clusters yet)");
+                    + " (expected: none; mutual TLS is configured through transport_socket_matches on tlsMode)");
         }
         if (c.hasLoadBalancingPolicy()) {
             throw new XdsResourceException(TYPE, name, "load_balancing_policy: set (expected: lb_policy)");
@@ -79,8 +80,10 @@ public final class ClusterDecoder {
         if (service == null) {
             service = c.getAltStatName().isEmpty() ? name : c.getAltStatName();
         }
-        ClusterConfig config = new ClusterConfig(name, service, protocol(c, options), lbPolicy(c), connectTimeout, idle);
-        return new Decoded(config, inline);
+        ClusterConfig config = new ClusterConfig(name, service, protocol(c, options), lbPolicy(c), connectTimeout, idle,
+                ClusterPolicyDecoder.circuitBreakers(c), ClusterPolicyDecoder.retryBudget(c),
+                ClusterPolicyDecoder.outlierDetection(c), ClusterPolicyDecoder.healthCheck(c));
+        return new Decoded(config.withTls(TlsDecoder.upstream(c)), inline);
     }
 
     private static LbPolicy lbPolicy(Cluster c) {

@@ -3,6 +3,7 @@ package dev.trellis.proxy.xds;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import dev.trellis.config.xds.TlsTranslator;
 import dev.trellis.config.xds.XdsNames;
 import dev.trellis.proxy.config.ListenerConfig;
 import dev.trellis.proxy.config.ListenerConfig.Direction;
@@ -13,12 +14,16 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * LDS Listener to {@link ListenerConfig}. The shapes the proxy applies: one filter chain with an HTTP
@@ -47,14 +52,18 @@ public final class ListenerDecoder {
         boolean inspector = false;
         for (int i = 0; i < l.getListenerFiltersCount(); i++) {
             ListenerFilter f = l.getListenerFilters(i);
+            if (f.getName().equals(TlsTranslator.TLS_INSPECTOR)) {
+                continue; // TLS is told apart whenever a chain terminates it
+            }
             if (!f.getName().equals(XdsNames.HTTP_INSPECTOR)) {
                 throw new XdsResourceException(TYPE, name, "listener_filters[" + i + "].name: " + f.getName()
-                        + " (expected: " + XdsNames.HTTP_INSPECTOR + ")");
+                        + " (expected: " + XdsNames.HTTP_INSPECTOR + " or " + TlsTranslator.TLS_INSPECTOR + ")");
             }
             inspector = true;
         }
         String routeTable = null;
         String tcpCluster = null;
+        TlsDecoder.Chains tls = new TlsDecoder.Chains();
         List<FilterChain> chains = new ArrayList<>(l.getFilterChainsList());
         if (l.hasDefaultFilterChain()) {
             chains.add(l.getDefaultFilterChain());
@@ -66,10 +75,7 @@ public final class ListenerDecoder {
             String field = c < l.getFilterChainsCount() ? "filter_chains[" + c + "]" : "default_filter_chain";
             FilterChain chain = chains.get(c);
             checkMatch(chain.getFilterChainMatch(), name, field);
-            if (chain.hasTransportSocket()) {
-                throw new XdsResourceException(TYPE, name, field + ".transport_socket: " + chain.getTransportSocket().getName()
-                        + " (expected: none; TLS is not configured through listeners yet)");
-            }
+            tls.chain(chain, name, field);
             if (chain.getFiltersCount() != 1) {
                 throw new XdsResourceException(TYPE, name, field + ".filters: " + chain.getFiltersCount()
                         + " filters (expected: exactly one, " + XdsNames.HTTP_CONNECTION_MANAGER + " or " + XdsNames.TCP_PROXY + ")");
@@ -106,15 +112,16 @@ public final class ListenerDecoder {
             throw new XdsResourceException(TYPE, name, "listener_filters_timeout: 0s (expected: > 0 with http_inspector)");
         }
         return new ListenerConfig(name, direction, port, protocol, routeTable, tcpCluster, detect,
-                detectTimeout.isZero() ? ListenerConfig.DEFAULT_DETECT_TIMEOUT : detectTimeout);
+                detectTimeout.isZero() ? ListenerConfig.DEFAULT_DETECT_TIMEOUT : detectTimeout, tls.mode());
     }
 
-    /** Only application protocol matching (the http_inspector's result) is applied. */
+    /** Only application protocol (the http_inspector's result) and transport protocol (tls_inspector's) matching is applied. */
     private static void checkMatch(FilterChainMatch m, String name, String field) {
-        FilterChainMatch onlyProtocols = FilterChainMatch.newBuilder().addAllApplicationProtocols(m.getApplicationProtocolsList()).build();
+        FilterChainMatch onlyProtocols = FilterChainMatch.newBuilder().addAllApplicationProtocols(m.getApplicationProtocolsList())
+                .setTransportProtocol(m.getTransportProtocol()).build();
         if (!m.equals(onlyProtocols)) {
             throw new XdsResourceException(TYPE, name, field + ".filter_chain_match: " + m.toString().replace('\n', ' ').trim()
-                    + " (expected: application_protocols only)");
+                    + " (expected: application_protocols and transport_protocol only)");
         }
     }
 
@@ -127,14 +134,43 @@ public final class ListenerDecoder {
         if (routeConfig.isEmpty()) {
             throw new XdsResourceException(TYPE, name, field + ".rds.route_config_name: \"\" (expected: a route configuration name)");
         }
-        for (int i = 0; i < hcm.getHttpFiltersCount(); i++) {
+        httpFilters(hcm, name, field);
+        return routeConfig;
+    }
+
+    /**
+     * The proxy runs local rate limiting, then fault injection, then the router, whatever the order here; each
+     * filter is configured per route, so the listener-level configuration must be empty.
+     */
+    private static void httpFilters(HttpConnectionManager hcm, String name, String field) {
+        Set<String> seen = new HashSet<>();
+        int count = hcm.getHttpFiltersCount();
+        for (int i = 0; i < count; i++) {
             HttpFilter f = hcm.getHttpFilters(i);
-            if (!f.getName().equals(XdsNames.ROUTER)) {
-                throw new XdsResourceException(TYPE, name, field + ".http_filters[" + i + "].name: " + f.getName()
-                        + " (expected: " + XdsNames.ROUTER + ")");
+            String at = field + ".http_filters[" + i + "]";
+            boolean last = i == count - 1;
+            String expected = last ? XdsNames.ROUTER : XdsNames.LOCAL_RATE_LIMIT + " or " + XdsNames.FAULT;
+            if (!(last ? f.getName().equals(XdsNames.ROUTER) : f.getName().equals(XdsNames.LOCAL_RATE_LIMIT) || f.getName().equals(XdsNames.FAULT))) {
+                throw new XdsResourceException(TYPE, name, at + ".name: " + f.getName() + " (expected: " + expected + ")");
+            }
+            if (!seen.add(f.getName())) {
+                throw new XdsResourceException(TYPE, name, at + ".name: " + f.getName() + " (expected: each filter once)");
+            }
+            if (!f.hasTypedConfig()) {
+                continue;
+            }
+            if (f.getName().equals(XdsNames.FAULT)) {
+                HTTPFault fault = unpack(f.getTypedConfig(), HTTPFault.class, name, at);
+                if (fault.hasDelay() || fault.hasAbort()) {
+                    throw new XdsResourceException(TYPE, name, at + ".typed_config: a delay or an abort (expected: none; faults are set per route)");
+                }
+            } else if (f.getName().equals(XdsNames.LOCAL_RATE_LIMIT)) {
+                LocalRateLimit limit = unpack(f.getTypedConfig(), LocalRateLimit.class, name, at);
+                if (limit.hasTokenBucket()) {
+                    throw new XdsResourceException(TYPE, name, at + ".typed_config.token_bucket: set (expected: none; limits are set per route)");
+                }
             }
         }
-        return routeConfig;
     }
 
     private static String tcpCluster(TcpProxy tcp, String name, String field) {

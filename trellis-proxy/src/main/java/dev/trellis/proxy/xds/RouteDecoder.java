@@ -1,6 +1,7 @@
 package dev.trellis.proxy.xds;
 
 import dev.trellis.config.xds.XdsNames;
+import dev.trellis.proxy.config.RetryPolicy;
 import dev.trellis.proxy.config.Route;
 import dev.trellis.proxy.config.RouteAction;
 import dev.trellis.proxy.config.RouteMatch;
@@ -16,9 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * RDS RouteConfiguration to {@link RouteTable}. Unset RouteAction.timeout means Envoy's 15 s; a retry
- * policy that would retry is refused (the proxy's routes do not retry yet), but its per_try_timeout
- * bounds the single attempt and so the route's timeout.
+ * RDS RouteConfiguration to {@link RouteTable}. Unset RouteAction.timeout means Envoy's 15 s (the whole request,
+ * retries included); the retry policy, with its per-try timeout, is decoded by {@link RetryPolicyDecoder}, the fault
+ * and rate limit filters' per-route configuration by {@link RouteFilterDecoder}.
  */
 public final class RouteDecoder {
     static final String TYPE = "route configuration";
@@ -53,24 +54,38 @@ public final class RouteDecoder {
             throw new XdsResourceException(TYPE, table, field + ".domains: [] (expected: at least one domain)");
         }
         List<String> domains = vh.getDomainsList().stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
+        if (vh.hasRetryPolicyTypedConfig()) {
+            throw new XdsResourceException(TYPE, table, field + ".retry_policy_typed_config: set (expected: retry_policy)");
+        }
+        RouteFilterDecoder.checkNames(vh.getTypedPerFilterConfigMap(), table, field);
         List<Route> routes = new ArrayList<>();
         for (int r = 0; r < vh.getRoutesCount(); r++) {
-            routes.add(route(vh.getRoutes(r), table, field + ".routes[" + r + "]"));
+            routes.add(route(vh.getRoutes(r), vh, table, field + ".routes[" + r + "]"));
         }
         String service = TrellisMetadata.string(vh.getMetadata(), XdsNames.KEY_SERVICE);
         return new VirtualHost(vh.getName(), service != null ? service : vh.getName(), domains, routes);
     }
 
-    private static Route route(io.envoyproxy.envoy.config.route.v3.Route r, String table, String field) {
+    private static Route route(io.envoyproxy.envoy.config.route.v3.Route r, io.envoyproxy.envoy.config.route.v3.VirtualHost vh,
+                               String table, String field) {
         if (r.getActionCase() != io.envoyproxy.envoy.config.route.v3.Route.ActionCase.ROUTE) {
             throw new XdsResourceException(TYPE, table, field + ": " + r.getActionCase().name().toLowerCase(Locale.ROOT)
                     + " (expected: route)");
         }
         RouteMatch match = RouteMatchDecoder.decode(r.getMatch(), table, field + ".match");
-        return new Route(r.getName(), match, action(r.getRoute(), table, field + ".route"));
+        var a = r.getRoute();
+        if (a.hasRetryPolicyTypedConfig()) {
+            throw new XdsResourceException(TYPE, table, field + ".route.retry_policy_typed_config: set (expected: retry_policy)");
+        }
+        // as in Envoy, a route's own retry policy wins over its virtual host's
+        var retryPolicy = a.hasRetryPolicy() ? a.getRetryPolicy() : vh.hasRetryPolicy() ? vh.getRetryPolicy() : null;
+        RetryPolicy retry = RetryPolicyDecoder.decode(retryPolicy, r, table, field);
+        RouteFilterDecoder.Filters filters = RouteFilterDecoder.decode(r, vh.getTypedPerFilterConfigMap(), table, field);
+        return new Route(r.getName(), match, action(a, retry, filters, table, field + ".route"));
     }
 
-    private static RouteAction action(io.envoyproxy.envoy.config.route.v3.RouteAction a, String table, String field) {
+    private static RouteAction action(io.envoyproxy.envoy.config.route.v3.RouteAction a, RetryPolicy retry,
+                                      RouteFilterDecoder.Filters filters, String table, String field) {
         if (!a.getPrefixRewrite().isEmpty() || a.hasRegexRewrite() || !a.getHostRewriteLiteral().isEmpty()) {
             throw new XdsResourceException(TYPE, table, field + ": path or host rewrite (expected: none; rewrites are not supported)");
         }
@@ -97,22 +112,8 @@ public final class RouteDecoder {
                     + " (expected: cluster or weighted_clusters)");
         }
         Duration timeout = a.hasTimeout() ? Durations.of(a.getTimeout(), TYPE, table, field + ".timeout") : ENVOY_ROUTE_TIMEOUT;
-        if (a.hasRetryPolicy()) {
-            var retry = a.getRetryPolicy();
-            int retries = retry.hasNumRetries() ? retry.getNumRetries().getValue() : 1;
-            if (!retry.getRetryOn().isEmpty() && retries > 0) {
-                throw new XdsResourceException(TYPE, table, field + ".retry_policy.num_retries: " + retries
-                        + " (expected: 0; retries are not supported)");
-            }
-            if (retry.hasPerTryTimeout()) {
-                Duration perTry = Durations.of(retry.getPerTryTimeout(), TYPE, table, field + ".retry_policy.per_try_timeout");
-                if (!perTry.isZero() && (timeout.isZero() || perTry.compareTo(timeout) < 0)) {
-                    timeout = perTry; // one attempt, so its limit is the request's
-                }
-            }
-        }
         try {
-            return new RouteAction(backends, timeout);
+            return new RouteAction(backends, timeout, retry, filters.fault(), filters.rateLimit());
         } catch (IllegalArgumentException e) {
             throw new XdsResourceException(TYPE, table, field + ".weighted_clusters: " + e.getMessage());
         }

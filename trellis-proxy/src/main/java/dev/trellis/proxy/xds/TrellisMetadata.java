@@ -26,6 +26,12 @@ final class TrellisMetadata {
         return v != null && v.getKindCase() == Value.KindCase.BOOL_VALUE && v.getBoolValue();
     }
 
+    /** The nested struct at {@code key}, or null when absent or not a struct. */
+    static Struct struct(Metadata metadata, String key) {
+        Value v = of(metadata).getFieldsOrDefault(key, null);
+        return v != null && v.getKindCase() == Value.KindCase.STRUCT_VALUE ? v.getStructValue() : null;
+    }
+
     /** A nested struct of scalars as strings (numbers as written by protobuf, e.g. "1.0"). */
     static Map<String, String> strings(Metadata metadata, String key) {
         Value v = of(metadata).getFieldsOrDefault(key, null);

@@ -12,6 +12,8 @@ import dev.trellis.proxy.config.ProxySnapshot;
 import dev.trellis.proxy.config.Route;
 import dev.trellis.proxy.config.RouteAction.WeightedCluster;
 import dev.trellis.proxy.config.RouteMatch;
+import dev.trellis.proxy.config.TlsMode;
+import dev.trellis.proxy.config.UpstreamTls;
 import dev.trellis.proxy.config.VirtualHost;
 import java.time.Duration;
 import java.util.List;
@@ -106,8 +108,10 @@ class DesignExampleRoundTripTest {
     @Test
     void clustersAndEndpoints() {
         ProxySnapshot s = snapshot(ProxyNode.of("web", 0));
+        // PERMISSIVE by default: meshed endpoints are called over mutual TLS, verifying the Service's SPIFFE ID
         assertThat(s.clusters().get("catalog.default")).isEqualTo(new ClusterConfig("catalog.default", "catalog",
-                ClusterConfig.UpstreamProtocol.HTTP1, ClusterConfig.LbPolicy.PEAK_EWMA, Duration.ofSeconds(1), Duration.ofSeconds(60)));
+                ClusterConfig.UpstreamProtocol.HTTP1, ClusterConfig.LbPolicy.PEAK_EWMA, Duration.ofSeconds(1), Duration.ofSeconds(60))
+                .withTls(UpstreamTls.of("spiffe://cluster.local/ns/default/sa/catalog")));
         assertThat(s.clusters().get("catalog-v2.default").protocol()).isEqualTo(ClusterConfig.UpstreamProtocol.HTTP2);
         assertThat(s.endpointsOf("catalog.default").endpoints())
                 .containsExactly(new Endpoint("127.0.0.1", 9001, 1, Map.of("version", "v1"), false));
@@ -131,7 +135,7 @@ class DesignExampleRoundTripTest {
         ProxySnapshot s = snapshot(ProxyNode.of("catalog-v2", 9002));
         ListenerConfig inbound = s.listeners().get("inbound");
         assertThat(inbound).isEqualTo(new ListenerConfig("inbound", ListenerConfig.Direction.INBOUND, 0,
-                ListenerConfig.ListenerProtocol.HTTP, "inbound", "inbound|9002", true, Duration.ofSeconds(1)));
+                ListenerConfig.ListenerProtocol.HTTP, "inbound", "inbound|9002", true, Duration.ofSeconds(1), TlsMode.PERMISSIVE));
         assertThat(s.routeTables().get("inbound").virtualHosts()).singleElement().satisfies(vh -> {
             assertThat(vh.domains()).containsExactly("*");
             assertThat(vh.service()).isEqualTo("catalog-v2");

@@ -10,8 +10,10 @@ import dev.trellis.config.ConfigLoader;
 import dev.trellis.config.xds.ProxyNode;
 import dev.trellis.config.xds.XdsResources;
 import dev.trellis.config.xds.XdsTranslator;
+import dev.trellis.proxy.config.CircuitBreakers;
 import dev.trellis.proxy.config.ClusterConfig;
 import dev.trellis.proxy.config.EndpointSet;
+import dev.trellis.proxy.config.RetryBudget;
 import dev.trellis.proxy.config.RouteMatch;
 import dev.trellis.proxy.config.RouteTable;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -99,10 +101,16 @@ class XdsDecoderTest {
     void envoyDefaultsApplyToFieldsLeftUnset() {
         Cluster bare = Cluster.newBuilder().setName("plain").setType(Cluster.DiscoveryType.EDS).build();
         ClusterConfig c = ClusterDecoder.decode(bare).cluster();
+        // as in Envoy: no outlier detection unless configured
         assertThat(c).isEqualTo(new ClusterConfig("plain", "plain", ClusterConfig.UpstreamProtocol.HTTP1,
-                ClusterConfig.LbPolicy.ROUND_ROBIN, Duration.ofSeconds(5), ClusterConfig.DEFAULT_IDLE_TIMEOUT));
+                ClusterConfig.LbPolicy.ROUND_ROBIN, Duration.ofSeconds(5), ClusterConfig.DEFAULT_IDLE_TIMEOUT,
+                CircuitBreakers.DEFAULT, RetryBudget.DEFAULT, null, null));
         RouteTable t = RouteDecoder.decode(table(route(RouteAction.newBuilder().setCluster("plain"))));
-        assertThat(t.virtualHosts().get(0).routes().get(0).action().timeout()).isEqualTo(Duration.ofSeconds(15));
+        var action = t.virtualHosts().get(0).routes().get(0).action();
+        assertThat(action.timeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(action.retry()).isEqualTo(dev.trellis.proxy.config.RetryPolicy.DEFAULT);
+        assertThat(action.fault()).isNull();
+        assertThat(action.rateLimit()).isNull();
     }
 
     @Test
@@ -112,7 +120,7 @@ class XdsDecoderTest {
         assertThatThrownBy(() -> ClusterDecoder.decode(cluster("catalog.default").toBuilder()
                 .setTransportSocket(TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")).build()))
                 .hasMessage("cluster catalog.default: transport_socket: envoy.transport_sockets.tls"
-                        + " (expected: none; upstream TLS is not configured through clusters yet)");
+                        + " (expected: none; mutual TLS is configured through transport_socket_matches on tlsMode)");
         assertThatThrownBy(() -> ClusterDecoder.decode(cluster("catalog.default").toBuilder()
                 .setConnectTimeout(com.google.protobuf.Duration.getDefaultInstance()).build()))
                 .hasMessage("cluster catalog.default: connect_timeout: 0s (expected: > 0)");
@@ -164,10 +172,11 @@ class XdsDecoderTest {
                 Filter.newBuilder().setName("envoy.filters.network.http_connection_manager").setTypedConfig(Any.pack(inline)))).build()))
                 .hasMessage("listener outbound: filter_chains[0].filters[0].route_specifier: ROUTE_CONFIG (expected: rds)");
         HttpConnectionManager withFault = outbound.getFilterChains(0).getFilters(0).getTypedConfig().unpackSameTypeAs(HttpConnectionManager.getDefaultInstance())
-                .toBuilder().addHttpFilters(0, HttpFilter.newBuilder().setName("envoy.filters.http.fault")).build();
+                .toBuilder().addHttpFilters(0, HttpFilter.newBuilder().setName("envoy.filters.http.cors")).build();
         assertThatThrownBy(() -> ListenerDecoder.decode(outbound.toBuilder().setFilterChains(0, FilterChain.newBuilder().addFilters(
                 Filter.newBuilder().setName("envoy.filters.network.http_connection_manager").setTypedConfig(Any.pack(withFault)))).build()))
-                .hasMessage("listener outbound: filter_chains[0].filters[0].http_filters[0].name: envoy.filters.http.fault (expected: envoy.filters.http.router)");
+                .hasMessage("listener outbound: filter_chains[0].filters[0].http_filters[0].name: envoy.filters.http.cors"
+                        + " (expected: envoy.filters.http.local_ratelimit or envoy.filters.http.fault)");
         assertThatThrownBy(() -> ListenerDecoder.decode(outbound.toBuilder().clearFilterChains().build()))
                 .hasMessage("listener outbound: filter_chains: [] (expected: at least one filter chain)");
     }
@@ -182,8 +191,10 @@ class XdsDecoderTest {
                 .addClusters(WeightedCluster.ClusterWeight.newBuilder().setName("a").setWeight(UInt32Value.of(0))))))))
                 .hasMessage("route configuration t: virtual_hosts[0].routes[0].route.weighted_clusters: backends: total weight 0 (expected: > 0)");
         assertThatThrownBy(() -> RouteDecoder.decode(table(route(RouteAction.newBuilder().setCluster("a")
-                .setRetryPolicy(RetryPolicy.newBuilder().setRetryOn("5xx").setNumRetries(UInt32Value.of(2)))))))
-                .hasMessage("route configuration t: virtual_hosts[0].routes[0].route.retry_policy.num_retries: 2 (expected: 0; retries are not supported)");
+                .setRetryPolicy(RetryPolicy.newBuilder().setRetryOn("5xx,retriable-4xx").setNumRetries(UInt32Value.of(2)))))))
+                .hasMessage("route configuration t: virtual_hosts[0].routes[0].route.retry_policy.retry_on: retriable-4xx (expected: "
+                        + "connect-failure, refused-stream, reset, 5xx, gateway-error, retriable-status-codes, cancelled, deadline-exceeded, "
+                        + "internal, resource-exhausted, unavailable)");
         assertThatThrownBy(() -> RouteDecoder.decode(table(route(RouteAction.newBuilder().setCluster("a")).toBuilder()
                 .setMatch(io.envoyproxy.envoy.config.route.v3.RouteMatch.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex("/a("))).build())))
                 .hasMessageStartingWith("route configuration t: virtual_hosts[0].routes[0].match.safe_regex.regex: \"/a(\" (expected: a regular expression; ");
@@ -219,12 +230,15 @@ class XdsDecoderTest {
     }
 
     @Test
-    void perTryTimeoutBoundsTheOnlyAttempt() {
+    void perTryTimeoutBelongsToTheRetryPolicy() {
         RouteTable t = RouteDecoder.decode(table(route(RouteAction.newBuilder().setCluster("a")
                 .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(2))
                 .setRetryPolicy(RetryPolicy.newBuilder().setNumRetries(UInt32Value.of(0))
                         .setPerTryTimeout(com.google.protobuf.Duration.newBuilder().setNanos(500_000_000))))));
-        assertThat(t.virtualHosts().get(0).routes().get(0).action().timeout()).isEqualTo(Duration.ofMillis(500));
+        var action = t.virtualHosts().get(0).routes().get(0).action();
+        assertThat(action.timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(action.retry().perTryTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(action.retry().maxRetries()).isZero();
     }
 
     @Test

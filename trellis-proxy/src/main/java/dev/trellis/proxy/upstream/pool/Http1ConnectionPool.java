@@ -2,6 +2,7 @@ package dev.trellis.proxy.upstream.pool;
 
 import dev.trellis.proxy.config.ClusterConfig;
 import dev.trellis.proxy.config.Endpoint;
+import dev.trellis.proxy.tls.OutboundTls;
 import dev.trellis.proxy.upstream.UpstreamHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -36,9 +37,10 @@ public final class Http1ConnectionPool {
     public Future<Channel> acquire(ClusterConfig cluster) {
         Channel ch;
         while ((ch = idle.pollLast()) != null) {
-            if (ch.isActive()) {
+            if (ch.isActive() && connector.reusable(ch, endpoint, cluster)) {
                 return loop.newSucceededFuture(ch);
             }
+            ch.close();
         }
         return connect(cluster);
     }
@@ -58,7 +60,7 @@ public final class Http1ConnectionPool {
                         .setMaxInitialLineLength(8192).setMaxHeaderSize(64 * 1024).setMaxChunkSize(64 * 1024), false, false));
                 ch.pipeline().addLast("upstream", new UpstreamHandler());
             }
-        });
+        }, OutboundTls.Alpn.HTTP1);
         return adapt(f);
     }
 

@@ -2,6 +2,7 @@ package dev.trellis.proxy.upstream.pool;
 
 import dev.trellis.proxy.config.ClusterConfig;
 import dev.trellis.proxy.config.Endpoint;
+import dev.trellis.proxy.tls.OutboundTls;
 import dev.trellis.proxy.upstream.UpstreamHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
@@ -26,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Multiplexed HTTP/2 connections to one endpoint, owned by one event loop: requests open streams on a
- * shared connection; another connection opens only when the peer's stream limit is reached.
+ * shared connection; another connection opens only when the peer's stream limit is reached. A connection
+ * opened before the TLS settings changed (mutual TLS turned on, a first identity arrived, another peer
+ * identity expected) takes no new streams and closes once idle; its open streams finish undisturbed.
  */
 public final class Http2ConnectionPool {
     /** Generous windows: a stream is paused by flow control, not by a tiny default window. */
@@ -73,7 +77,7 @@ public final class Http2ConnectionPool {
 
     private Connection usableConnection(ClusterConfig cluster) {
         for (Connection c : connections) {
-            if (c.usable()) {
+            if (c.usable() && (!c.ready.isDone() || connector.reusable(c.channel, endpoint, cluster))) {
                 return c;
             }
         }
@@ -93,11 +97,13 @@ public final class Http2ConnectionPool {
                         .autoAckPingFrame(true)
                         .build();
                 ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+                // many streams share this connection: their flushes within one event-loop pass become one write
+                ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
                 ch.pipeline().addLast("h2", codec);
                 ch.pipeline().addLast("mux", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
                 ch.pipeline().addLast("idle-close", new IdleCloser());
             }
-        });
+        }, OutboundTls.Alpn.H2);
         Connection c = new Connection(f);
         f.channel().closeFuture().addListener(x -> connections.remove(c));
         return c;
