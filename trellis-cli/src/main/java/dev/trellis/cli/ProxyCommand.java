@@ -81,7 +81,7 @@ final class ProxyCommand implements Callable<Integer> {
         if (source.controlPlane != null) {
             Sidecar sidecar;
             try {
-                sidecar = Sidecar.controlPlane(options.build(), source.controlPlane, labels, advertiseAddress, shutdownDelay);
+                sidecar = Sidecar.controlPlane(options.build(), source.controlPlane, labels, advertiseAddress, shutdownDelay, false);
             } catch (RuntimeException e) {
                 System.err.println("trellis proxy: " + e.getMessage());
                 return 1;

@@ -2,6 +2,9 @@ package dev.trellis.cli;
 
 import dev.trellis.proxy.ProxyOptions;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -100,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
             sidecar = source.config != null
                     ? Sidecar.standalone(options.build(), source.config)
                     : Sidecar.controlPlane(options.build(), source.controlPlane != null ? source.controlPlane : "127.0.0.1:15010",
-                            labels, advertiseAddress, shutdownDelay);
+                            labels, advertiseAddress, shutdownDelay, true);
         } catch (RuntimeException e) {
             System.err.println("trellis run: " + e.getMessage());
             return 1;
@@ -119,6 +122,7 @@ final class RunCommand implements Callable<Integer> {
             return 127;
         }
         log.info("{} started (pid {}); outbound at 127.0.0.1:{}", command.get(0), app.pid(), sidecar.proxy().outboundPort());
+        registerWhenListening(sidecar, app);
         for (String name : List.of("TERM", "INT", "HUP")) {
             Signal.handle(new Signal(name), s -> forward(app, s.getName()));
         }
@@ -128,6 +132,30 @@ final class RunCommand implements Callable<Integer> {
         log.info("{} exited with {}; the sidecar drains", command.get(0), code);
         sidecar.stop();
         return code;
+    }
+
+    /**
+     * Callers are sent to this instance only once the application accepts connections, so a starting
+     * instance never costs a request. An application that never listens (a batch job) is never registered.
+     */
+    private void registerWhenListening(Sidecar sidecar, Process app) {
+        Thread t = new Thread(() -> {
+            while (app.isAlive()) {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), appPort), 200);
+                    sidecar.register();
+                    return;
+                } catch (IOException e) {
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        }, "trellis-await-app");
+        t.setDaemon(true);
+        t.start();
     }
 
     private Process start(int outbound, int admin) throws IOException {

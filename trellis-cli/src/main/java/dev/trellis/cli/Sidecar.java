@@ -25,12 +25,15 @@ final class Sidecar {
     private final Proxy proxy;
     private final ConfigSource config;
     private final Duration shutdownDelay;
+    /** Control plane mode: the identity that registers the instance; null when standalone. */
+    private final NodeIdentity identity;
     private boolean stopped;
 
-    private Sidecar(Proxy proxy, ConfigSource config, Duration shutdownDelay) {
+    private Sidecar(Proxy proxy, ConfigSource config, Duration shutdownDelay, NodeIdentity identity) {
         this.proxy = proxy;
         this.config = config;
         this.shutdownDelay = shutdownDelay;
+        this.identity = identity;
     }
 
     /**
@@ -48,7 +51,7 @@ final class Sidecar {
             proxy.drainAndStop();
             throw e;
         }
-        return new Sidecar(proxy, config, Duration.ZERO);
+        return new Sidecar(proxy, config, Duration.ZERO, null);
     }
 
     /**
@@ -56,16 +59,18 @@ final class Sidecar {
      *
      * @param controlPlane     HOST:PORT of the control plane's xDS server
      * @param advertiseAddress where other sidecars reach this one; null: the bind address (127.0.0.1 when it is a wildcard)
+     * @param registerLater    do not register the instance until {@link #register()} (the application is not listening yet)
      */
     static Sidecar controlPlane(ProxyOptions options, String controlPlane, Map<String, String> labels,
-                                String advertiseAddress, Duration shutdownDelay) throws InterruptedException {
+                                String advertiseAddress, Duration shutdownDelay, boolean registerLater) throws InterruptedException {
         String address = advertiseAddress != null ? advertiseAddress : advertised(options.bindAddress());
         Proxy proxy = Proxy.start(options);
         NodeIdentity identity = new NodeIdentity(new ProxyNode(options.service(), options.namespace(), options.appPort()),
                 address, options.appPort() > 0 ? proxy.inboundPort() : 0, labels);
+        NodeIdentity first = registerLater ? new NodeIdentity(identity.proxy(), address, 0, labels) : identity;
         AdsConfigSource ads;
         try {
-            ads = new AdsConfigSource(AdsOptions.of(controlPlane, identity));
+            ads = new AdsConfigSource(AdsOptions.of(controlPlane, first));
         } catch (RuntimeException e) {
             proxy.drainAndStop();
             throw e;
@@ -73,7 +78,15 @@ final class Sidecar {
         String label = ads.label();
         ads.start(snapshot -> proxy.apply(snapshot, label));
         log.info("sidecar {} ({}) configured by the control plane at {}", identity.nodeId(), labels, controlPlane);
-        return new Sidecar(proxy, ads, shutdownDelay);
+        return new Sidecar(proxy, ads, shutdownDelay, identity);
+    }
+
+    /** Registers the instance now (control plane mode, when started with registerLater). */
+    void register() {
+        if (config instanceof AdsConfigSource ads && identity.servesInstance()) {
+            log.info("the application listens on {}: registering {}", identity.proxy().appPort(), identity.nodeId());
+            ads.updateIdentity(identity);
+        }
     }
 
     private static String advertised(String bind) {

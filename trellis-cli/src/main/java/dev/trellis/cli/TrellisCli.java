@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 DemoCommand.class,
                 DemoAppCommand.class,
+                TokenCommand.class,
+                CheckCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class TrellisCli implements Runnable {

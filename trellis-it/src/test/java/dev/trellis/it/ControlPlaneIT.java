@@ -17,6 +17,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -64,6 +65,7 @@ class ControlPlaneIT {
     @TempDir
     Path dir;
     Path conf;
+    Path logs;
     int xdsPort;
     int apiPort;
     TrellisProcess cp;
@@ -88,20 +90,23 @@ class ControlPlaneIT {
                 "--app-port", Integer.toString(appPort), "--outbound-port", Integer.toString(outbound),
                 "--inbound-port", Integer.toString(inbound), "--admin-port", Integer.toString(admin), "--shutdown-delay", "0s"));
         args.addAll(List.of(extra));
-        TrellisProcess p = TrellisProcess.start(dir.resolve(service + "-" + admin + ".log"), SidecarProcess.SIDECAR_JVM, args);
+        TrellisProcess p = TrellisProcess.start(logs.resolve(service + "-" + admin + ".log"), TrellisProcess.SIDECAR_JVM, args);
         Sidecar s = new Sidecar(p, outbound, inbound, admin);
         closing.add(0, p);
         return s;
     }
 
     @BeforeEach
-    void mesh() throws Exception {
+    void mesh(TestInfo test) throws Exception {
+        // logs outlive the test, for a failure's post-mortem
+        logs = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "trellis-it-logs",
+                "ControlPlaneIT." + test.getTestMethod().orElseThrow().getName()));
         conf = Files.createDirectories(dir.resolve("conf"));
         Files.writeString(conf.resolve("mesh.yaml"), MESH);
         Files.writeString(conf.resolve("route.yaml"), route(100, 0));
         xdsPort = SidecarProcess.freePort();
         apiPort = SidecarProcess.freePort();
-        cp = TrellisProcess.controlPlane(conf, xdsPort, apiPort, dir.resolve("control-plane.log"));
+        cp = TrellisProcess.controlPlane(conf, xdsPort, apiPort, logs.resolve("control-plane.log"));
         v1 = HttpBackend.start("v1");
         v2 = HttpBackend.start("v2");
         closing.add(v1);
@@ -233,7 +238,7 @@ class ControlPlaneIT {
             int whileDown = load.ok.get();
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> load.ok.get() > whileDown + 500);
 
-            cp = TrellisProcess.controlPlane(conf, xdsPort, apiPort, dir.resolve("control-plane.log"));
+            cp = TrellisProcess.controlPlane(conf, xdsPort, apiPort, logs.resolve("control-plane.log"));
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> api("/api/v1/status").path("proxies").size() == 3);
             assertThat(instances()).hasSize(2).allMatch(i -> i.path("connected").asBoolean());
             int afterRestart = load.ok.get();
@@ -250,9 +255,10 @@ class ControlPlaneIT {
         cp.stop();
         Sidecar late = sidecar("late", 0);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> TrellisProcess.status(late.admin("/ready")) == 503);
-        assertThat(late.process().log()).contains("unavailable");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> late.process().log().contains("unavailable"));
+        assertThat(TrellisProcess.status(late.admin("/ready"))).isEqualTo(503);
 
-        cp = TrellisProcess.controlPlane(conf, xdsPort, apiPort, dir.resolve("control-plane.log"));
+        cp = TrellisProcess.controlPlane(conf, xdsPort, apiPort, logs.resolve("control-plane.log"));
         late.process().awaitOk(late.admin("/ready"));
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + late.outbound() + "/"))
                 .header("Host", "backend").build(), HttpResponse.BodyHandlers.ofString());

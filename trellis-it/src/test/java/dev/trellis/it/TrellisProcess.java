@@ -16,6 +16,12 @@ import org.awaitility.Awaitility;
 /** Any `trellis` role as a real process from the shaded jar, its output in a log file. */
 final class TrellisProcess implements AutoCloseable {
     static final List<String> CONTROL_PLANE_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC");
+    /**
+     * A sidecar in control plane mode: small heap, but gRPC and Envoy's protobuf classes need more
+     * metaspace than a standalone proxy (about 50 MB measured).
+     */
+    static final List<String> SIDECAR_JVM = List.of("-Xms24m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m",
+            "-Xss256k", "-XX:CICompilerCount=2");
 
     private static final HttpClient PROBE = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

@@ -56,17 +56,11 @@ final class EndpointTranslator {
         Map<String, Value> meta = new LinkedHashMap<>();
         meta.put(XdsNames.KEY_MESHED, Protos.bool(meshed));
         meta.put(XdsNames.KEY_LABELS, Protos.struct(labels));
-        io.envoyproxy.envoy.config.core.v3.Metadata metadata = Protos.trellisMetadata(meta);
-        if (meshed) {
-            // selects the cluster's mutual TLS transport socket (see TlsTranslator)
-            metadata = metadata.toBuilder().putFilterMetadata(TlsTranslator.SOCKET_MATCH_NAMESPACE, com.google.protobuf.Struct.newBuilder()
-                    .putFields(TlsTranslator.TLS_MODE_KEY, Protos.string(TlsTranslator.TLS_MODE_MESHED)).build()).build();
-        }
         return LbEndpoint.newBuilder()
                 .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder()
                         .setSocketAddress(SocketAddress.newBuilder().setAddress(host).setPortValue(port))))
                 .setLoadBalancingWeight(UInt32Value.of(weight))
-                .setMetadata(metadata)
+                .setMetadata(Protos.trellisMetadata(meta))
                 .build();
     }
 }

@@ -24,9 +24,11 @@ import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
  * <li>Inbound: a tls_inspector; filter chains matching transport_protocol "tls" carry a
  *     DownstreamTlsContext requiring a client certificate, TLS 1.3; in PERMISSIVE mode plaintext chains
  *     ("raw_buffer") remain, in STRICT there are none.</li>
- * <li>Outbound: a Service's cluster has transport_socket_matches: endpoints with metadata
- *     envoy.transport_socket_match {tlsMode: trellis} (the meshed ones) get an UpstreamTlsContext that
- *     accepts only the destination's SPIFFE ID; the others raw_buffer.</li>
+ * <li>Outbound: a Service's cluster has transport_socket_matches: {tlsMode: trellis} (the meshed endpoints)
+ *     get an UpstreamTlsContext that accepts only the destination's SPIFFE ID; the others raw_buffer. The
+ *     Trellis proxy applies the TLS match to endpoints with trellis.meshed = true. (Envoy would look for
+ *     envoy.transport_socket_match {tlsMode: trellis} on the endpoint; it is not sent because grpc-java's
+ *     proxyless client then finds no usable endpoint.)</li>
  * </ul>
  */
 public final class TlsTranslator {
@@ -37,7 +39,6 @@ public final class TlsTranslator {
     public static final String TRANSPORT_RAW = "raw_buffer";
     public static final String SDS_IDENTITY = "default";
     public static final String SDS_ROOTS = "ROOTCA";
-    public static final String SOCKET_MATCH_NAMESPACE = "envoy.transport_socket_match";
     public static final String TLS_MODE_KEY = "tlsMode";
     public static final String TLS_MODE_MESHED = "trellis";
     public static final String MATCH_TLS = "tlsMode-trellis";

@@ -9,7 +9,6 @@ import dev.trellis.config.ResourceSet;
 import dev.trellis.config.load.PeerAuthenticationKind;
 import dev.trellis.config.resource.PeerAuthentication.MtlsMode;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
@@ -112,9 +111,6 @@ class TlsTranslationTest {
         assertThat(san.getMatcher().getExact()).isEqualTo("spiffe://cluster.local/ns/default/sa/catalog");
         assertThat(catalog.getTransportSocketMatches(0).getMatch().getFieldsOrThrow("tlsMode").getStringValue()).isEqualTo("trellis");
 
-        ClusterLoadAssignment cla = xds.endpoints().stream().filter(e -> e.getClusterName().equals("catalog.default")).findFirst().orElseThrow();
-        assertThat(cla.getEndpoints(0).getLbEndpoints(0).getMetadata().getFilterMetadataMap()).containsKey("envoy.transport_socket_match");
-        assertThat(cla.getEndpoints(0).getLbEndpoints(1).getMetadata().getFilterMetadataMap()).doesNotContainKey("envoy.transport_socket_match");
 
         Cluster legacy = xds.clusters().stream().filter(c -> c.getName().equals("legacy.shop")).findFirst().orElseThrow();
         assertThat(legacy.getTransportSocketMatchesList()).as("its destination refuses TLS").isEmpty();

@@ -7,7 +7,8 @@ import java.util.Set;
 
 /** Kinds as users type them: "service", "services", "svc", "httproute", "HTTPRoutes" ... */
 final class KindNames {
-    static final Set<String> BUILT_IN = Set.of("Service", "HTTPRoute");
+    /** The kinds ConfigLoader.standard() reads. */
+    static final Set<String> BUILT_IN = Set.of("Service", "HTTPRoute", "DestinationPolicy", "PeerAuthentication");
 
     private KindNames() {}
 

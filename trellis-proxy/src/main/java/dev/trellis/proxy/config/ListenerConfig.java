@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param tcpCluster      for TCP listeners, and for inbound connections detected as opaque TCP
  * @param detectTimeout   how long to wait for the first bytes before treating a connection as opaque TCP
  * @param tlsMode         whether connections must, may or must not be mutual TLS (inbound listeners)
+ * @param authorization   who may call what (inbound HTTP listeners); {@link Authorization#NONE} allows all
  */
 public record ListenerConfig(
         String name,
@@ -24,7 +25,8 @@ public record ListenerConfig(
         String tcpCluster,
         boolean detectProtocol,
         Duration detectTimeout,
-        TlsMode tlsMode) {
+        TlsMode tlsMode,
+        Authorization authorization) {
 
     public enum Direction { OUTBOUND, INBOUND }
 
@@ -38,12 +40,19 @@ public record ListenerConfig(
         this(name, direction, port, protocol, routeTable, tcpCluster, detectProtocol, detectTimeout, TlsMode.DISABLE);
     }
 
+    /** No authorization policy. */
+    public ListenerConfig(String name, Direction direction, int port, ListenerProtocol protocol, String routeTable,
+                          String tcpCluster, boolean detectProtocol, Duration detectTimeout, TlsMode tlsMode) {
+        this(name, direction, port, protocol, routeTable, tcpCluster, detectProtocol, detectTimeout, tlsMode, Authorization.NONE);
+    }
+
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(direction, "direction");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(detectTimeout, "detectTimeout");
         Objects.requireNonNull(tlsMode, "tlsMode");
+        Objects.requireNonNull(authorization, "authorization");
         if (protocol == ListenerProtocol.HTTP && routeTable == null) {
             throw new IllegalArgumentException("listener " + name + ": routeTable: null (expected: a route table for an HTTP listener)");
         }

@@ -75,7 +75,7 @@ public final class CaCertificateSource implements CertificateSource {
             WorkloadIdentity id = request();
             current = id;
             backoff = MIN_BACKOFF;
-            Duration next = RenewalPolicy.delay(clock.instant(), id.notBefore(), id.notAfter());
+            Duration next = RenewalPolicy.delay(clock.instant(), id.notAfter());
             log.info("workload identity {} from the CA at {} (valid until {}; renewing in {})", id.spiffeId(), base,
                     id.notAfter(), next);
             onIdentity.accept(id);

@@ -55,7 +55,8 @@ public final class ProxyTls implements AutoCloseable {
     /**
      * From the environment, until the proxy's options carry it: TRELLIS_IDENTITY_DIR (or
      * -Dtrellis.identity.dir) for files; TRELLIS_CA_ADDRESS (host:port of the control plane's API) with
-     * TRELLIS_TOKEN or TRELLIS_TOKEN_FILE for the CA, and optionally TRELLIS_CERT_TTL (e.g. 24h, 90s).
+     * TRELLIS_TOKEN or TRELLIS_TOKEN_FILE for the CA, and optionally TRELLIS_CERT_TTL (the lifetime to ask
+     * for, e.g. 24h, 90s) and TRELLIS_BUNDLE_REFRESH (how often the trust bundle is re-read, default 30s).
      */
     public static ProxyTls fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -82,9 +83,10 @@ public final class ProxyTls implements AutoCloseable {
                 }
             };
             String ttl = env.get("TRELLIS_CERT_TTL");
+            String refresh = env.get("TRELLIS_BUNDLE_REFRESH");
             URI base = URI.create(ca.startsWith("http") ? ca : "http://" + ca);
-            return from(new CaCertificateSource(base, token, ttl == null ? null : parseDuration(ttl), Duration.ofSeconds(30),
-                    Clock.systemUTC()));
+            return from(new CaCertificateSource(base, token, ttl == null ? null : parseDuration(ttl),
+                    refresh == null ? Duration.ofSeconds(30) : parseDuration(refresh), Clock.systemUTC()));
         }
         return none();
     }
@@ -142,6 +144,10 @@ public final class ProxyTls implements AutoCloseable {
             return m == null ? 0 : m.identity().notAfter().getEpochSecond();
         });
         metrics.gauge("identity_cert_refresh_total", stats::refreshes);
+        metrics.gauge("identity_trust_bundle_roots", () -> {
+            Material m = current;
+            return m == null ? 0 : m.identity().trustBundle().size();
+        });
         metrics.gauge("tls_handshake_total{direction=\"inbound\",result=\"success\"}", stats::inboundHandshakes);
         metrics.gauge("tls_handshake_total{direction=\"inbound\",result=\"failure\"}", stats::inboundFailures);
         metrics.gauge("tls_handshake_total{direction=\"inbound\",result=\"unknown_peer\"}", stats::inboundUnknownPeer);

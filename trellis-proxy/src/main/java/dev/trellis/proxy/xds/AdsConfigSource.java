@@ -2,6 +2,7 @@ package dev.trellis.proxy.xds;
 
 import com.google.rpc.Code;
 import com.google.rpc.Status;
+import dev.trellis.config.xds.NodeIdentity;
 import dev.trellis.proxy.config.ProxySnapshot;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
@@ -39,7 +40,7 @@ public final class AdsConfigSource implements ConfigSource {
     private static final Logger log = LoggerFactory.getLogger(AdsConfigSource.class);
 
     private final AdsOptions options;
-    private final Node node;
+    private Node node;
     private final ScheduledExecutorService loop;
     private final ManagedChannel channel;
     private final AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub;
@@ -87,6 +88,34 @@ public final class AdsConfigSource implements ConfigSource {
             }
             this.onUpdate = onUpdate;
             connect();
+        });
+    }
+
+    /**
+     * Presents a new identity (say, the inbound port once the application listens, which registers the
+     * instance): the current stream is closed cleanly and a new one opened at once. What the proxy runs is
+     * kept; the control plane sends only what differs.
+     */
+    public void updateIdentity(NodeIdentity identity) {
+        Objects.requireNonNull(identity, "identity");
+        loop.execute(() -> {
+            if (closed) {
+                return;
+            }
+            node = identity.toNode(node.getUserAgentVersion());
+            Stream old = stream;
+            stream = null;
+            connected = false;
+            if (old != null) {
+                try {
+                    old.requests.onCompleted();
+                } catch (RuntimeException e) {
+                    // already broken
+                }
+            }
+            if (onUpdate != null) {
+                connect();
+            }
         });
     }
 

@@ -1,0 +1,106 @@
+package dev.trellis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `trellis apply`, `get` and `delete` against a running control plane, as a user types them. */
+class ResourceCommandsIT {
+    static final String CATALOG = """
+            apiVersion: trellis.dev/v1alpha1
+            kind: Service
+            metadata: {name: catalog}
+            spec:
+              port: 8080
+              endpoints: [{address: "127.0.0.1:9001"}]
+            """;
+    static final String SPLIT = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: catalog-split}
+            spec:
+              parentRefs: [{kind: Service, name: catalog}]
+              rules:
+                - backendRefs: [{name: catalog}]
+            """;
+
+    @TempDir
+    Path dir;
+    Path conf;
+    TrellisProcess cp;
+    int apiPort;
+
+    @BeforeEach
+    void start() throws Exception {
+        conf = Files.createDirectories(dir.resolve("conf"));
+        apiPort = SidecarProcess.freePort();
+        cp = TrellisProcess.controlPlane(conf, SidecarProcess.freePort(), apiPort, dir.resolve("control-plane.log"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        cp.close();
+    }
+
+    record Result(int code, String output) {}
+
+    private int n;
+
+    private Result trellis(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--control-plane-api", "127.0.0.1:" + apiPort));
+        Path log = dir.resolve("cli-" + (n++) + ".log");
+        TrellisProcess p = TrellisProcess.start(log, List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), all);
+        assertThat(p.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.process.exitValue(), p.log());
+    }
+
+    @Test
+    void applyGetAndDeleteGoThroughTheControlPlaneAndPersistToItsDirectory() throws Exception {
+        Path file = dir.resolve("catalog.yaml");
+        Files.writeString(file, CATALOG + "---\n" + SPLIT);
+
+        Result applied = trellis("apply", "-f", file.toString());
+        assertThat(applied.code()).as(applied.output()).isZero();
+        assertThat(applied.output()).contains("Service default/catalog created", "HTTPRoute default/catalog-split created");
+        assertThat(conf.resolve("service-catalog.yaml")).hasContent(CATALOG.strip());
+
+        Result list = trellis("get", "httproutes");
+        assertThat(list.output()).contains("HTTPRoute", "catalog-split", "httproute-catalog-split.yaml:1");
+        Result one = trellis("get", "service", "catalog");
+        assertThat(one.output()).contains("kind: Service", "127.0.0.1:9001");
+
+        Result again = trellis("apply", "-f", file.toString());
+        assertThat(again.output()).contains("Service default/catalog unchanged");
+
+        Result refused = trellis("delete", "service", "catalog");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.output()).contains("spec.parentRefs[0].name: catalog (expected: an existing Service");
+
+        assertThat(trellis("delete", "httproute", "catalog-split").output()).contains("HTTPRoute default/catalog-split deleted");
+        assertThat(conf.resolve("httproute-catalog-split.yaml")).doesNotExist();
+        assertThat(trellis("get", "httproute", "catalog-split").code()).isEqualTo(1);
+    }
+
+    @Test
+    void anInvalidApplyIsRefusedWithFileLineAndReasonAndWritesNothing() throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, CATALOG.replace("port: 8080", "port: 0"));
+
+        Result r = trellis("apply", "-f", file.toString());
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.output()).contains("rejected; nothing was written", "service-catalog.yaml:5: spec.port: 0 (expected: 1..65535)");
+        try (var files = Files.list(conf)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".yaml"))).isEmpty();
+        }
+    }
+}
