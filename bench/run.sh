@@ -12,11 +12,12 @@
 #   --quick   a few-second smoke run of the direct baseline only, into a temporary folder (used by tests)
 # Environment (defaults in brackets):
 #   BENCH_CONTENDERS ["direct trellis nginx haproxy"]   BENCH_RATES ["1000 5000"]   BENCH_SATURATION [1]
-#   BENCH_WARMUP [5s]  BENCH_DURATION [10s]  BENCH_ROUNDS [2]  BENCH_PRIME [5s]  BENCH_CONNECTIONS [16]
+#   BENCH_WARMUP [3s]  BENCH_DURATION [8s]  BENCH_ROUNDS [3]  BENCH_PRIME [5s]  BENCH_CONNECTIONS [16]
 #   BENCH_BODY [1024]  BENCH_PROTOCOL [http1|h2c]  BENCH_H2_DEPTH [8]  BENCH_OUT [bench/results/<date>]
 #   TRELLIS_TARGET [target] (Maven output folder)  BENCH_JAR, TRELLIS_JAR (override the jars)
 #   BENCH_KEEP=1 keeps the scratch folder with configs and logs.
 #   BENCH_NICE=-5 (root) runs every benchmark process at that niceness, against other work on a shared machine.
+#   TRELLIS_BENCH_JAVA_OPTS replaces the JVM options bin/trellis gives the two sidecars.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,7 +40,7 @@ if ((quick)); then
   out="${BENCH_OUT:-$(mktemp -d /tmp/trellis-bench-quick.XXXXXX)}"
 else
   rates="${BENCH_RATES:-1000 5000}"
-  warmup="${BENCH_WARMUP:-5s}"; duration="${BENCH_DURATION:-10s}"; rounds="${BENCH_ROUNDS:-2}"; prime="${BENCH_PRIME:-5s}"
+  warmup="${BENCH_WARMUP:-3s}"; duration="${BENCH_DURATION:-8s}"; rounds="${BENCH_ROUNDS:-3}"; prime="${BENCH_PRIME:-5s}"
   out="${BENCH_OUT:-$root/bench/results/$(date -u +%Y-%m-%d)}"
 fi
 saturation="${BENCH_SATURATION:-1}"
@@ -295,9 +296,12 @@ spec:
   endpoints:
     - {address: "127.0.0.1:$b_in", meshed: true}
 EOF
-  # One worker thread per proxy, like nginx's worker_processes 1 and haproxy's nbthread 1.
+  # One worker thread per proxy, like nginx's worker_processes 1 and haproxy's nbthread 1: the CLI's
+  # --workers where it has one, and Netty's default event-loop size either way. The JVM keeps the options
+  # bin/trellis ships with (TRELLIS_BENCH_JAVA_OPTS replaces them), so memory is measured as users get it.
   TRELLIS_JAR="$trellis_jar" "$root/bin/trellis" proxy --help 2>/dev/null | grep -q -- '--workers' && workers=(--workers 1)
-  export TRELLIS_JAVA_OPTS="${TRELLIS_BENCH_JAVA_OPTS:--XX:+UseSerialGC -Xss512k -Xms64m -Xmx256m -XX:+AlwaysPreTouch -Dio.netty.eventLoopThreads=1}"
+  export JAVA_TOOL_OPTIONS="-Dio.netty.eventLoopThreads=1"
+  [[ -n "${TRELLIS_BENCH_JAVA_OPTS:-}" ]] && export TRELLIS_JAVA_OPTS="$TRELLIS_BENCH_JAVA_OPTS"
   TRELLIS_JAR="$trellis_jar" "${nice_cmd[@]}" "$root/bin/trellis" proxy --config "$cfg" --service backend "${workers[@]}" \
     --outbound-port "$b_out" --inbound-port "$b_in" --admin-port "$b_admin" --app-port "$backend_port" \
     >"$run_dir/trellis-b.log" 2>&1 &
@@ -308,7 +312,7 @@ EOF
     >"$run_dir/trellis-a.log" 2>&1 &
   local a_pid=$!
   pids+=("$a_pid")
-  unset TRELLIS_JAVA_OPTS
+  unset TRELLIS_JAVA_OPTS JAVA_TOOL_OPTIONS
   if ! wait_http "http://127.0.0.1:$b_admin/ready" 30 || ! wait_http "http://127.0.0.1:$a_admin/ready" 30 \
       || ! wait_http "http://127.0.0.1:$a_out/" 10 -H "Host: backend" "${curl_protocol[@]}"; then
     log "trellis did not come up; last lines of its logs:"

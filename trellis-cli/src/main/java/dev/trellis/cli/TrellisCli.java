@@ -33,6 +33,12 @@ public final class TrellisCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // explicit-mode callers in this JVM (demo apps, tools) name their destination in Host; the JDK client
+        // reads this switch once, before its first use, so set it before any command runs
+        String allowed = System.getProperty("jdk.httpclient.allowRestrictedHeaders", "");
+        if (!allowed.toLowerCase(java.util.Locale.ROOT).contains("host")) {
+            System.setProperty("jdk.httpclient.allowRestrictedHeaders", allowed.isBlank() ? "host" : allowed + ",host");
+        }
         int code = new CommandLine(new TrellisCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         // long-running roles block in their command until they stop
         System.exit(code);

@@ -1,6 +1,7 @@
 package dev.trellis.config;
 
 import dev.trellis.config.load.DestinationPolicyKind;
+import dev.trellis.config.load.AuthorizationPolicyKind;
 import dev.trellis.config.load.HttpRouteKind;
 import dev.trellis.config.load.PeerAuthenticationKind;
 import dev.trellis.config.load.ResourceKind;
@@ -34,10 +35,10 @@ public final class ConfigLoader {
         this.kinds = ResourceKind.byKind(kinds);
     }
 
-    /** Service, HTTPRoute, DestinationPolicy and PeerAuthentication. */
+    /** Service, HTTPRoute, DestinationPolicy, PeerAuthentication and AuthorizationPolicy. */
     public static ConfigLoader standard() {
         return new ConfigLoader(List.of(new ServiceKind(), new HttpRouteKind(), new DestinationPolicyKind(),
-                new PeerAuthenticationKind()));
+                new PeerAuthenticationKind(), new AuthorizationPolicyKind()));
     }
 
     /** @throws ConfigException listing every problem */

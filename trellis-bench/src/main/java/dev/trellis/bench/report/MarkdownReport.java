@@ -46,8 +46,12 @@ public final class MarkdownReport {
             saturationTable(md);
         }
         resourceTable(md);
+        boolean median = results.scenarios().stream().flatMap(s -> results.results(s).stream())
+                .anyMatch(ScenarioResult::medianOfRounds);
         md.append("Latencies are milliseconds, measured from each request's scheduled send time (open loop, free of "
-                + "coordinated omission); \"+\" columns are the latency added over the direct baseline at the same "
+                + "coordinated omission)")
+                .append(median ? "; each percentile is the median of the rounds' percentiles, max the highest seen" : "")
+                .append("; \"+\" columns are the latency added over the direct baseline at the same "
                 + "percentile. CPU is user + system time of the proxy process over the measured window divided by "
                 + "the requests completed in it; peak RSS is the process's VmHWM. Methodology: docs/benchmarks.md.\n");
         return md.toString();

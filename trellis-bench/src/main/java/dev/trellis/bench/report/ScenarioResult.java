@@ -1,18 +1,25 @@
 package dev.trellis.bench.report;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * One contender in one scenario, merged over every round that ran it: histograms add up exactly, CPU time
- * and requests add up, peak memory is the highest seen.
+ * One contender in one scenario over every round that ran it. CPU time and requests add up, peak memory is
+ * the highest seen. Percentiles come from the merged histogram, or, with {@value #MEDIAN_ROUNDS} rounds or
+ * more, are the median of the rounds' own percentiles: a burst of outside noise that hit one round then
+ * moves no figure, which a merged histogram's tail cannot promise on a shared machine.
  */
 public final class ScenarioResult {
+    static final int MEDIAN_ROUNDS = 3;
+
     private final String contender;
     private final String scenario;
     private final int targetRate;
     private final Histogram histogram = new Histogram(3);
+    private final List<Histogram> roundHistograms = new ArrayList<>();
     private final Map<String, double[]> cpuSeconds = new LinkedHashMap<>();
     private final Map<String, Long> peakRssKib = new LinkedHashMap<>();
     private double windowSeconds;
@@ -29,6 +36,7 @@ public final class ScenarioResult {
 
     void add(RunRecord run) {
         histogram.add(run.histogram());
+        roundHistograms.add(run.histogram());
         windowSeconds += run.windowSeconds();
         completed += run.completed();
         errors += run.errors();
@@ -73,7 +81,18 @@ public final class ScenarioResult {
     }
 
     public double percentileMillis(double percentile) {
-        return histogram.getValueAtPercentile(percentile) / 1e6;
+        if (rounds < MEDIAN_ROUNDS) {
+            return histogram.getValueAtPercentile(percentile) / 1e6;
+        }
+        double[] values = roundHistograms.stream()
+                .mapToDouble(h -> h.getValueAtPercentile(percentile) / 1e6).sorted().toArray();
+        int middle = values.length / 2;
+        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+
+    /** Whether {@link #percentileMillis} is a median over rounds rather than the merged histogram's. */
+    public boolean medianOfRounds() {
+        return rounds >= MEDIAN_ROUNDS;
     }
 
     public double maxMillis() {

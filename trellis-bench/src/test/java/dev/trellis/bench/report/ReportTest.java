@@ -50,6 +50,21 @@ class ReportTest {
     }
 
     @Test
+    void takesTheMedianOfRoundsFromThreeRoundsOn() throws IOException {
+        write("nginx", "rate-1000", 1000, 300_000, List.of(), 1);
+        write("nginx", "rate-1000", 1000, 200_000, List.of(), 2);
+        // One round hit by outside noise: the merged histogram's p99 would be 90 ms.
+        write("nginx", "rate-1000", 1000, 90_000_000, List.of(), 3);
+
+        ScenarioResult nginx = ResultSet.read(dir).result("rate-1000", "nginx").orElseThrow();
+
+        assertThat(nginx.medianOfRounds()).isTrue();
+        assertThat(nginx.percentileMillis(99)).isCloseTo(0.3, org.assertj.core.api.Assertions.within(0.001));
+        assertThat(nginx.maxMillis()).isCloseTo(90.0, org.assertj.core.api.Assertions.within(0.1));
+        assertThat(nginx.requests()).isEqualTo(3000);
+    }
+
+    @Test
     void drawsOnePanelPerFixedRateAndOneForThroughput() throws IOException {
         write("direct", "rate-1000", 1000, 100_000, List.of(), 1);
         write("direct", "rate-5000", 5000, 150_000, List.of(), 1);

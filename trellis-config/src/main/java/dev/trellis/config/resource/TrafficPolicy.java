@@ -38,7 +38,7 @@ public record TrafficPolicy(
 
     /** Envoy's circuit breaker thresholds, with Envoy's defaults. */
     public record CircuitBreakers(int maxConnections, int maxPendingRequests, int maxRequests, int maxRetries) {
-        public static final CircuitBreakers DEFAULT = new CircuitBreakers(1024, 1024, 1024, 3);
+        public static final CircuitBreakers DEFAULT = new CircuitBreakers(1024, 1024, 1024, 1024);
     }
 
     /**

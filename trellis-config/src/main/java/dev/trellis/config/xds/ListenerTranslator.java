@@ -2,6 +2,7 @@ package dev.trellis.config.xds;
 
 import com.google.protobuf.Any;
 import dev.trellis.config.load.PeerAuthenticationKind;
+import dev.trellis.config.resource.AuthorizationPolicy;
 import dev.trellis.config.resource.PeerAuthentication.MtlsMode;
 import dev.trellis.config.resource.Protocol;
 import dev.trellis.config.resource.Service;
@@ -42,8 +43,16 @@ final class ListenerTranslator {
         return translate(services, node, own, PeerAuthenticationKind.DEFAULT_MODE);
     }
 
-    /** @param mode mutual TLS on the inbound listener (the own Service's PeerAuthentication) */
     static List<Listener> translate(List<Service> services, ProxyNode node, Optional<Service> own, MtlsMode mode) {
+        return translate(services, node, own, mode, List.of());
+    }
+
+    /**
+     * @param mode     mutual TLS on the inbound listener (the own Service's PeerAuthentication)
+     * @param policies the AuthorizationPolicies of the own Service, enforced on the inbound listener
+     */
+    static List<Listener> translate(List<Service> services, ProxyNode node, Optional<Service> own, MtlsMode mode,
+                                    List<AuthorizationPolicy> policies) {
         List<Listener> out = new ArrayList<>();
         out.add(Listener.newBuilder()
                 .setName(XdsNames.OUTBOUND_LISTENER)
@@ -52,7 +61,7 @@ final class ListenerTranslator {
                 .addFilterChains(FilterChain.newBuilder().addFilters(hcm(XdsNames.OUTBOUND_LISTENER, XdsNames.OUTBOUND_ROUTES)))
                 .build());
         if (node.appPort() > 0) {
-            out.add(inbound(node, own.map(Service::protocol).orElse(Protocol.HTTP), mode));
+            out.add(inbound(node, own.map(Service::protocol).orElse(Protocol.HTTP), mode, policies));
         }
         for (Service s : services) {
             if (s.protocol() == Protocol.TCP) {
@@ -68,7 +77,7 @@ final class ListenerTranslator {
         return out;
     }
 
-    private static Listener inbound(ProxyNode node, Protocol protocol, MtlsMode mode) {
+    private static Listener inbound(ProxyNode node, Protocol protocol, MtlsMode mode, List<AuthorizationPolicy> policies) {
         String cluster = XdsNames.inboundCluster(node.appPort());
         boolean tls = TlsTranslator.acceptsTls(mode);
         boolean plaintext = TlsTranslator.acceptsPlaintext(mode);
@@ -107,14 +116,14 @@ final class ListenerTranslator {
             l.addFilterChains(FilterChain.newBuilder()
                     .setName("inbound_http")
                     .setFilterChainMatch(raw.toBuilder().addApplicationProtocols("http/1.1").addApplicationProtocols("h2c"))
-                    .addFilters(hcm(XdsNames.INBOUND_LISTENER, XdsNames.INBOUND_ROUTES)));
+                    .addFilters(withPolicies(hcm(XdsNames.INBOUND_LISTENER, XdsNames.INBOUND_ROUTES), policies)));
         }
         if (tls) {
             l.addFilterChains(FilterChain.newBuilder()
                             .setName("inbound_tls_http")
                             .setFilterChainMatch(mtls.toBuilder().addApplicationProtocols("h2").addApplicationProtocols("http/1.1"))
                             .setTransportSocket(TlsTranslator.downstream())
-                            .addFilters(hcm(XdsNames.INBOUND_LISTENER, XdsNames.INBOUND_ROUTES)))
+                            .addFilters(withPolicies(hcm(XdsNames.INBOUND_LISTENER, XdsNames.INBOUND_ROUTES), policies)))
                     .addFilterChains(FilterChain.newBuilder()
                             .setName("inbound_tls_tcp")
                             .setFilterChainMatch(mtls)
@@ -125,6 +134,19 @@ final class ListenerTranslator {
             l.setDefaultFilterChain(FilterChain.newBuilder().setName("inbound_tcp").addFilters(tcpProxy("inbound", cluster)));
         }
         return l.build();
+    }
+
+    /** The inbound HTTP connection manager with the Service's RBAC filters in front (see {@link AuthorizationTranslator}). */
+    private static Filter withPolicies(Filter hcm, List<AuthorizationPolicy> policies) {
+        if (policies.isEmpty()) {
+            return hcm;
+        }
+        try {
+            HttpConnectionManager h = hcm.getTypedConfig().unpack(HttpConnectionManager.class);
+            return hcm.toBuilder().setTypedConfig(Any.pack(AuthorizationTranslator.withPolicies(h, policies))).build();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Filter hcm(String statPrefix, String routeConfigName) {

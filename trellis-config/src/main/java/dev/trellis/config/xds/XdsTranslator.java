@@ -1,6 +1,7 @@
 package dev.trellis.config.xds;
 
 import dev.trellis.config.ResourceSet;
+import dev.trellis.config.load.AuthorizationPolicyKind;
 import dev.trellis.config.load.DestinationPolicyKind;
 import dev.trellis.config.load.PeerAuthenticationKind;
 import dev.trellis.config.resource.PeerAuthentication.MtlsMode;
@@ -29,7 +30,8 @@ public final class XdsTranslator {
         Optional<Service> own = resources.service(node.namespace(), node.serviceName());
         MtlsMode ownMode = PeerAuthenticationKind.modeOf(resources, node.namespace(), node.serviceName());
         return new XdsResources(
-                ListenerTranslator.translate(services, node, own, ownMode),
+                ListenerTranslator.translate(services, node, own, ownMode,
+                        AuthorizationPolicyKind.policiesOf(resources, node.namespace(), node.serviceName())),
                 RouteTranslator.translate(resources, services, node, own),
                 ClusterTranslator.translate(services, node, own, s -> DestinationPolicyKind.policyOf(resources, s),
                         s -> PeerAuthenticationKind.modeOf(resources, s.namespace(), s.name())),

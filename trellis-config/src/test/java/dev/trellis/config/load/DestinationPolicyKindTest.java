@@ -79,7 +79,7 @@ class DestinationPolicyKindTest {
     void unsetFieldsTakeTheDefaults() {
         assertThat(policy(MINIMAL)).isEqualTo(TrafficPolicy.DEFAULT);
         assertThat(TrafficPolicy.DEFAULT).isEqualTo(new TrafficPolicy(LoadBalancer.PEAK_EWMA, Duration.ofSeconds(1), Duration.ofSeconds(60),
-                new CircuitBreakers(1024, 1024, 1024, 3),
+                new CircuitBreakers(1024, 1024, 1024, 1024),
                 new OutlierDetection(5, 5, Duration.ofSeconds(10), Duration.ofSeconds(30), 50, 50, null),
                 new RetryBudget(0.2, 10, Duration.ofSeconds(10)), null));
         assertThat(policy(MINIMAL + "  circuitBreakers: {maxRetries: 10}\n").circuitBreakers()).isEqualTo(new CircuitBreakers(1024, 1024, 1024, 10));

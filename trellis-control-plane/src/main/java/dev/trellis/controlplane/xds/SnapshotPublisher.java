@@ -39,6 +39,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean pending = new AtomicBoolean();
+    private final ResourceInterner interner = new ResourceInterner();
     private final AtomicLong publishes = new AtomicLong();
     private volatile long lastPublishNanos;
 
@@ -86,17 +87,22 @@ public final class SnapshotPublisher implements AutoCloseable {
         for (NodeKey key : groups.keySet()) {
             publish(key, r, i);
         }
+        interner.rotate();
         lastPublishNanos = System.nanoTime() - start;
         publishes.incrementAndGet();
     }
 
     private void publish(NodeKey key, ResourceSet r, List<Instance> i) {
         XdsResources xds = resourcesFor(key, r, i);
+        var clusters = interner.intern(xds.clusters());
+        var endpoints = interner.intern(xds.endpoints());
+        var listeners = interner.intern(xds.listeners());
+        var routes = interner.intern(xds.routes());
         Snapshot snapshot = Snapshot.create(
-                xds.clusters(), ResourceVersions.of(xds.clusters()),
-                xds.endpoints(), ResourceVersions.of(xds.endpoints()),
-                xds.listeners(), ResourceVersions.of(xds.listeners()),
-                xds.routes(), ResourceVersions.of(xds.routes()),
+                clusters.resources(), clusters.version(),
+                endpoints.resources(), endpoints.version(),
+                listeners.resources(), listeners.version(),
+                routes.resources(), routes.version(),
                 List.of(), "");
         cache.setSnapshot(key, snapshot);
     }

@@ -3,7 +3,6 @@ package dev.trellis.controlplane.xds;
 import io.envoyproxy.controlplane.cache.ConfigWatcher;
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
-import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -21,7 +20,7 @@ public final class XdsServer implements AutoCloseable {
 
     public XdsServer(String bindAddress, int port, ProxyStreams callbacks, ConfigWatcher watcher) {
         V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(callbacks), watcher,
-                new DefaultExecutorGroup(), new CachedProtoResourcesSerializer());
+                new DefaultExecutorGroup(), new IdentitySerializer());
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(bindAddress, port))
                 .addService(discovery.getAggregatedDiscoveryServiceImpl())
                 .addService(discovery.getClusterDiscoveryServiceImpl())

@@ -47,7 +47,8 @@ public final class XdsConvergenceBenchmark {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         List<Integer> sizes = args.length == 0 ? List.of(100, 1000, 2000) : Arrays.stream(args).map(Integer::parseInt).toList();
-        System.out.printf("%-6s %-9s %8s %8s %8s %10s %10s%n", "N", "change", "p50 ms", "p99 ms", "max ms", "heap MB", "cpu ms");
+        System.out.printf("%-6s %-9s %8s %8s %8s %10s %10s %10s %10s%n", "N", "change", "p50 ms", "p99 ms", "max ms", "heap MB",
+                "cpu ms", "change ms", "publish ms");
         for (int n : sizes) {
             run(n);
         }
@@ -111,9 +112,9 @@ public final class XdsConvergenceBenchmark {
             if (outcome.status() != dev.trellis.controlplane.store.Outcome.Status.OK) {
                 throw new IllegalStateException(outcome.toString());
             }
-        });
+        }, cp.publisher());
         measure(n, "endpoint", clients, Resources.V3.ENDPOINT_TYPE_URL, () ->
-                cp.registry().register(new Registration("svc3", "default", "127.0.1.1", 9999, Map.of(), true, 1), null));
+                cp.registry().register(new Registration("svc3", "default", "127.0.1.1", 9999, Map.of(), true, 1), null), cp.publisher());
 
         clients.forEach(Client::close);
         for (ManagedChannel ch : channels) {
@@ -122,7 +123,8 @@ public final class XdsConvergenceBenchmark {
         cp.close();
     }
 
-    static void measure(int n, String what, List<Client> clients, String type, Runnable change) throws InterruptedException {
+    static void measure(int n, String what, List<Client> clients, String type, Runnable change,
+                        dev.trellis.controlplane.xds.SnapshotPublisher publisher) throws InterruptedException {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         System.gc();
@@ -131,12 +133,13 @@ public final class XdsConvergenceBenchmark {
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         change.run();
+        long changed = System.nanoTime() - t0;
         awaitAll(clients, c -> c.changedAt(type) > 0, Duration.ofMinutes(5));
         long cpu = os.getProcessCpuTime() - cpu0;
         long[] lat = clients.stream().mapToLong(c -> c.changedAt(type) - t0).sorted().toArray();
-        System.out.printf("%-6d %-9s %8.1f %8.1f %8.1f %10.1f %10.1f%n", n, what, ms(lat[lat.length / 2]),
+        System.out.printf("%-6d %-9s %8.1f %8.1f %8.1f %10.1f %10.1f %10.1f %10.1f%n", n, what, ms(lat[lat.length / 2]),
                 ms(lat[Math.min(lat.length - 1, (int) Math.ceil(lat.length * 0.99) - 1)]), ms(lat[lat.length - 1]),
-                heap / 1048576.0, cpu / 1e6);
+                heap / 1048576.0, cpu / 1e6, ms(changed), ms(publisher.lastPublishNanos()));
     }
 
     static double ms(long nanos) {

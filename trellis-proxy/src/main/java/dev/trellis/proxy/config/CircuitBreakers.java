@@ -1,7 +1,8 @@
 package dev.trellis.proxy.config;
 
 /**
- * Per-cluster limits (Envoy's circuit_breakers thresholds, same defaults); an overflow is answered 503 at once.
+ * Per-cluster limits (Envoy's circuit_breakers thresholds; defaults 1024 each — like Istio, retries are bounded by
+ * the retry budget rather than Envoy's 3 concurrent retries); an overflow is answered 503 at once.
  *
  * @param maxConnections     upstream connections across all workers
  * @param maxPendingRequests requests waiting for a connection or stream
@@ -9,7 +10,7 @@ package dev.trellis.proxy.config;
  * @param maxRetries         retries in flight
  */
 public record CircuitBreakers(int maxConnections, int maxPendingRequests, int maxRequests, int maxRetries) {
-    public static final CircuitBreakers DEFAULT = new CircuitBreakers(1024, 1024, 1024, 3);
+    public static final CircuitBreakers DEFAULT = new CircuitBreakers(1024, 1024, 1024, 1024);
 
     public CircuitBreakers {
         check("maxConnections", maxConnections);

@@ -1,5 +1,7 @@
 package dev.trellis.proxy.listener;
 
+import dev.trellis.proxy.filter.authz.AuthorizationHandler;
+import dev.trellis.proxy.filter.authz.AuthzStats;
 import dev.trellis.proxy.http.DrainEvent;
 import dev.trellis.proxy.http.HttpProxyHandler;
 import dev.trellis.proxy.runtime.ListenerContext;
@@ -21,24 +23,31 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
-/** Installs the server side of HTTP/1.1 or HTTP/2 on an accepted connection, ending in {@link HttpProxyHandler}. */
+/**
+ * Installs the server side of HTTP/1.1 or HTTP/2 on an accepted connection, ending in {@link HttpProxyHandler};
+ * on inbound listeners each request first passes {@link AuthorizationHandler}.
+ */
 final class HttpPipelines {
     private static final int WINDOW = 1024 * 1024;
 
     private HttpPipelines() {
     }
 
-    static void http1(ChannelPipeline p, ListenerContext listener) {
+    /** @param authz the inbound listener's authorization counters; null where no policy applies (outbound) */
+    static void http1(ChannelPipeline p, ListenerContext listener, AuthzStats authz) {
         p.addLast("http-codec", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(listener.options().maxInitialLineBytes())
                 .setMaxHeaderSize(listener.options().maxHeaderBytes())
                 .setMaxChunkSize(64 * 1024)));
         p.addLast("keepalive", new HttpServerKeepAliveHandler());
         p.addLast("expect", new HttpServerExpectContinueHandler());
+        if (authz != null) {
+            p.addLast("authz", new AuthorizationHandler(listener, authz, false));
+        }
         p.addLast("proxy", new HttpProxyHandler(listener, false));
     }
 
-    static void http2(ChannelPipeline p, ListenerContext listener) {
+    static void http2(ChannelPipeline p, ListenerContext listener, AuthzStats authz) {
         // many streams share this connection: their flushes within one event-loop pass become one write
         p.addLast("flush", new FlushConsolidationHandler(256, true));
         p.addLast("h2", Http2FrameCodecBuilder.forServer()
@@ -52,6 +61,9 @@ final class HttpPipelines {
             protected void initChannel(Http2StreamChannel ch) {
                 ch.config().setWriteBufferWaterMark(Connector.WATER_MARK);
                 ch.pipeline().addLast("codec", new Http2StreamFrameToHttpObjectCodec(true, false));
+                if (authz != null) {
+                    ch.pipeline().addLast("authz", new AuthorizationHandler(listener, authz, true));
+                }
                 ch.pipeline().addLast("proxy", new HttpProxyHandler(listener, true));
             }
         }));

@@ -2,6 +2,7 @@ package dev.trellis.proxy.listener;
 
 import dev.trellis.proxy.config.ListenerConfig;
 import dev.trellis.proxy.config.TlsMode;
+import dev.trellis.proxy.filter.authz.AuthzStats;
 import dev.trellis.proxy.runtime.ListenerContext;
 import dev.trellis.proxy.runtime.RuntimeConfig;
 import dev.trellis.proxy.tcp.TcpProxyHandler;
@@ -26,6 +27,7 @@ public final class ListenerInitializer extends ChannelInitializer<Channel> {
     private final ChannelGroup accepted;
     private final boolean tcpFallback;
     private final ProxyTls tls;
+    private final AuthzStats authz;
 
     /** @param tcpFallback whether undetected traffic is relayed as TCP (inbound) or answered as bad HTTP (outbound) */
     public ListenerInitializer(ListenerContext listener, Connector connector, ChannelGroup accepted, boolean tcpFallback) {
@@ -35,6 +37,8 @@ public final class ListenerInitializer extends ChannelInitializer<Channel> {
         this.tcpFallback = tcpFallback;
         this.tls = connector.tls();
         tls.registerMetrics(listener.metrics());
+        // authorization policies protect a workload: they apply where other sidecars call in
+        this.authz = listener.direction().equals("inbound") ? new AuthzStats(listener.metrics()) : null;
     }
 
     @Override
@@ -81,8 +85,8 @@ public final class ListenerInitializer extends ChannelInitializer<Channel> {
 
     private void install(ChannelHandlerContext ctx, ProtocolDetector.Protocol protocol) {
         switch (protocol) {
-            case HTTP2 -> HttpPipelines.http2(ctx.pipeline(), listener);
-            case HTTP1 -> HttpPipelines.http1(ctx.pipeline(), listener);
+            case HTTP2 -> HttpPipelines.http2(ctx.pipeline(), listener, authz);
+            case HTTP1 -> HttpPipelines.http1(ctx.pipeline(), listener, authz);
             default -> ctx.pipeline().addLast("tcp", tcpHandler());
         }
     }

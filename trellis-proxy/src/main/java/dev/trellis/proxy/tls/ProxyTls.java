@@ -70,7 +70,7 @@ public final class ProxyTls implements AutoCloseable {
         String ca = System.getProperty("trellis.ca.address", env.get("TRELLIS_CA_ADDRESS"));
         if (ca != null && !ca.isBlank()) {
             String inline = env.get("TRELLIS_TOKEN");
-            String file = env.get("TRELLIS_TOKEN_FILE");
+            String file = System.getProperty("trellis.token.file", env.get("TRELLIS_TOKEN_FILE"));
             if ((inline == null || inline.isBlank()) && (file == null || file.isBlank())) {
                 throw new IllegalArgumentException("TRELLIS_CA_ADDRESS: " + ca + " without TRELLIS_TOKEN or TRELLIS_TOKEN_FILE "
                         + "(expected: a bootstrap token from `trellis token create --service NAME`)");

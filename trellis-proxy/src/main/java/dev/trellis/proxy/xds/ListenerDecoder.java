@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.trellis.config.xds.TlsTranslator;
 import dev.trellis.config.xds.XdsNames;
+import dev.trellis.proxy.config.Authorization;
 import dev.trellis.proxy.config.ListenerConfig;
 import dev.trellis.proxy.config.ListenerConfig.Direction;
 import dev.trellis.proxy.config.ListenerConfig.ListenerProtocol;
@@ -64,6 +65,7 @@ public final class ListenerDecoder {
         String routeTable = null;
         String tcpCluster = null;
         TlsDecoder.Chains tls = new TlsDecoder.Chains();
+        Authorization authorization = null;
         List<FilterChain> chains = new ArrayList<>(l.getFilterChainsList());
         if (l.hasDefaultFilterChain()) {
             chains.add(l.getDefaultFilterChain());
@@ -84,7 +86,14 @@ public final class ListenerDecoder {
             String f = field + ".filters[0]";
             switch (filter.getName()) {
                 case XdsNames.HTTP_CONNECTION_MANAGER -> {
-                    String rds = rds(unpack(filter.getTypedConfig(), HttpConnectionManager.class, name, f), name, f);
+                    AuthorizationDecoder.Decoded rbac = AuthorizationDecoder.decode(
+                            unpack(filter.getTypedConfig(), HttpConnectionManager.class, name, f), name, f);
+                    if (authorization != null && !authorization.equals(rbac.authorization())) {
+                        throw new XdsResourceException(TYPE, name, f + ".http_filters: RBAC filters that differ from the listener's "
+                                + "other HTTP chain (expected: the same policies on every chain)");
+                    }
+                    authorization = rbac.authorization();
+                    String rds = rds(rbac.rest(), name, f);
                     if (routeTable != null && !routeTable.equals(rds)) {
                         throw new XdsResourceException(TYPE, name, f + ".rds.route_config_name: " + rds
                                 + " (expected: " + routeTable + ", as in the listener's other chain)");
@@ -112,7 +121,8 @@ public final class ListenerDecoder {
             throw new XdsResourceException(TYPE, name, "listener_filters_timeout: 0s (expected: > 0 with http_inspector)");
         }
         return new ListenerConfig(name, direction, port, protocol, routeTable, tcpCluster, detect,
-                detectTimeout.isZero() ? ListenerConfig.DEFAULT_DETECT_TIMEOUT : detectTimeout, tls.mode());
+                detectTimeout.isZero() ? ListenerConfig.DEFAULT_DETECT_TIMEOUT : detectTimeout, tls.mode(),
+                authorization == null ? Authorization.NONE : authorization);
     }
 
     /** Only application protocol (the http_inspector's result) and transport protocol (tls_inspector's) matching is applied. */
