@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
                 "Run the control plane: serves the YAML resources of a directory (watched; an invalid change is"
                         + " rejected with file, line and reason while the last valid configuration keeps serving)"
                         + " and the instances proxies register, to every proxy over xDS (ADS).",
-                "REST API: /api/v1/resources, /api/v1/instances, /api/v1/status."})
+                "REST API: /api/v1/resources, /api/v1/instances, /api/v1/status; the CA: /api/v1/certificates, /api/v1/trust-bundle, /api/v1/ca."})
 final class ControlPlaneCommand implements Callable<Integer> {
 
     @Option(names = "--config-dir", required = true, paramLabel = "DIR",
@@ -43,12 +43,16 @@ final class ControlPlaneCommand implements Callable<Integer> {
             description = "Where registered instances are saved across restarts (default: DIR/.trellis/instances.json).")
     Path stateFile;
 
+    @Option(names = "--ca-dir", paramLabel = "DIR",
+            description = "The certificate authority's directory: its root, or your own CA's files (default: DIR/.trellis/ca).")
+    Path caDir;
+
     @Override
     public Integer call() throws InterruptedException {
         ControlPlane cp;
         try {
             cp = ControlPlane.start(ControlPlaneOptions.builder(configDir).bindAddress(bind).xdsPort(xdsPort).apiPort(apiPort)
-                    .instanceTtl(instanceTtl).pollInterval(pollInterval).stateFile(stateFile).build());
+                    .instanceTtl(instanceTtl).pollInterval(pollInterval).stateFile(stateFile).caDirectory(caDir).build());
         } catch (RuntimeException e) {
             System.err.println("trellis control-plane: " + e.getMessage());
             return 1;

@@ -11,6 +11,7 @@ import dev.trellis.proxy.xds.StandaloneConfigSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,8 @@ final class Sidecar {
      *
      * @param controlPlane     HOST:PORT of the control plane's xDS server
      * @param advertiseAddress where other sidecars reach this one; null: the bind address (127.0.0.1 when it is a wildcard)
-     * @param registerLater    do not register the instance until {@link #register()} (the application is not listening yet)
+     * @param registerLater    register the instance only on {@link #register()} (once the application listens), not
+     *                         as soon as the proxy has its first configuration
      */
     static Sidecar controlPlane(ProxyOptions options, String controlPlane, Map<String, String> labels,
                                 String advertiseAddress, Duration shutdownDelay, boolean registerLater) throws InterruptedException {
@@ -67,7 +69,8 @@ final class Sidecar {
         Proxy proxy = Proxy.start(options);
         NodeIdentity identity = new NodeIdentity(new ProxyNode(options.service(), options.namespace(), options.appPort()),
                 address, options.appPort() > 0 ? proxy.inboundPort() : 0, labels);
-        NodeIdentity first = registerLater ? new NodeIdentity(identity.proxy(), address, 0, labels) : identity;
+        // unregistered until it can serve: callers must not be sent to an inbound listener without configuration
+        NodeIdentity first = new NodeIdentity(identity.proxy(), address, 0, labels);
         AdsConfigSource ads;
         try {
             ads = new AdsConfigSource(AdsOptions.of(controlPlane, first));
@@ -75,16 +78,23 @@ final class Sidecar {
             proxy.drainAndStop();
             throw e;
         }
+        Sidecar sidecar = new Sidecar(proxy, ads, shutdownDelay, identity);
         String label = ads.label();
-        ads.start(snapshot -> proxy.apply(snapshot, label));
+        AtomicBoolean configured = new AtomicBoolean();
+        ads.start(snapshot -> {
+            proxy.apply(snapshot, label);
+            if (!registerLater && configured.compareAndSet(false, true)) {
+                sidecar.register();
+            }
+        });
         log.info("sidecar {} ({}) configured by the control plane at {}", identity.nodeId(), labels, controlPlane);
-        return new Sidecar(proxy, ads, shutdownDelay, identity);
+        return sidecar;
     }
 
-    /** Registers the instance now (control plane mode, when started with registerLater). */
+    /** Registers the instance now (control plane mode): callers may be sent here from now on. */
     void register() {
         if (config instanceof AdsConfigSource ads && identity.servesInstance()) {
-            log.info("the application listens on {}: registering {}", identity.proxy().appPort(), identity.nodeId());
+            log.info("registering {}", identity.nodeId());
             ads.updateIdentity(identity);
         }
     }

@@ -1,6 +1,8 @@
 package dev.trellis.controlplane;
 
 import dev.trellis.controlplane.api.ApiServer;
+import dev.trellis.controlplane.ca.CaOptions;
+import dev.trellis.controlplane.ca.CertificateAuthority;
 import dev.trellis.controlplane.registry.RegisteredInstance;
 import dev.trellis.controlplane.registry.Registry;
 import dev.trellis.controlplane.registry.RegistryFile;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control plane in one JVM: configuration directory → registry → translator → per-group xDS
- * snapshots → ADS server, plus the REST API. Configuration changes and registry changes republish
+ * snapshots → ADS server, plus the REST API and the certificate authority behind it. Configuration changes and registry changes republish
  * the snapshots of every connected group.
  */
 public final class ControlPlane implements AutoCloseable {
@@ -46,6 +48,8 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public static ControlPlane start(ControlPlaneOptions o) {
+        // first, as it may refuse to start (a user-supplied CA that does not check out); it serves on the API
+        CertificateAuthority ca = CertificateAuthority.open(CaOptions.builder(o.caDirectory()).clock(o.clock()).build());
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "trellis-housekeeping");
             t.setDaemon(true);
@@ -77,7 +81,7 @@ public final class ControlPlane implements AutoCloseable {
         XdsServer xds = new XdsServer(o.bindAddress(), o.xdsPort(), streams, new StreamAwareWatcher(cache)).start();
         ApiServer api;
         try {
-            api = new ApiServer(o.bindAddress(), o.apiPort(), directory, registry, streams, publisher, xds.port()).start();
+            api = new ApiServer(o.bindAddress(), o.apiPort(), directory, registry, streams, publisher, xds.port(), ca).start();
         } catch (RuntimeException e) {
             xds.close();
             directory.close();

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param instanceTtl  how long a registered instance lives without a heartbeat (or after its proxy's
  *                     stream broke)
  * @param stateFile    where registered instances are saved across restarts
+ * @param caDirectory  the certificate authority's root (or user-supplied CA) and token key
  */
 public record ControlPlaneOptions(
         Path configDir,
@@ -23,6 +24,7 @@ public record ControlPlaneOptions(
         Duration pollInterval,
         Duration instanceTtl,
         Path stateFile,
+        Path caDirectory,
         Clock clock) {
 
     public static final int DEFAULT_XDS_PORT = 15010;
@@ -34,6 +36,7 @@ public record ControlPlaneOptions(
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(instanceTtl, "instanceTtl");
         Objects.requireNonNull(stateFile, "stateFile");
+        Objects.requireNonNull(caDirectory, "caDirectory");
         Objects.requireNonNull(clock, "clock");
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("pollInterval: " + pollInterval + " (expected: > 0)");
@@ -52,6 +55,7 @@ public record ControlPlaneOptions(
         private Duration pollInterval = Duration.ofMillis(250);
         private Duration instanceTtl = Duration.ofSeconds(30);
         private Path stateFile;
+        private Path caDirectory;
         private Clock clock = Clock.systemUTC();
 
         private Builder(Path configDir) {
@@ -64,11 +68,13 @@ public record ControlPlaneOptions(
         public Builder pollInterval(Duration v) { this.pollInterval = v; return this; }
         public Builder instanceTtl(Duration v) { this.instanceTtl = v; return this; }
         public Builder stateFile(Path v) { this.stateFile = v; return this; }
+        public Builder caDirectory(Path v) { this.caDirectory = v; return this; }
         public Builder clock(Clock v) { this.clock = v; return this; }
 
         public ControlPlaneOptions build() {
             Path state = stateFile != null ? stateFile : configDir.resolve(".trellis").resolve("instances.json");
-            return new ControlPlaneOptions(configDir, bindAddress, xdsPort, apiPort, pollInterval, instanceTtl, state, clock);
+            Path ca = caDirectory != null ? caDirectory : configDir.resolve(".trellis").resolve("ca");
+            return new ControlPlaneOptions(configDir, bindAddress, xdsPort, apiPort, pollInterval, instanceTtl, state, ca, clock);
         }
     }
 }

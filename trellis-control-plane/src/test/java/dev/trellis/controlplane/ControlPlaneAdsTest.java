@@ -192,6 +192,34 @@ class ControlPlaneAdsTest {
     }
 
     @Test
+    void anEndpointChangeSendsOnlyTheAssignmentThatChanged() throws Exception {
+        Files.writeString(dir.resolve("reviews.yaml"), """
+                apiVersion: trellis.dev/v1alpha1
+                kind: Service
+                metadata: {name: reviews}
+                spec:
+                  port: 8080
+                  selector: {app: reviews}
+                """);
+        cp.directory().reload();
+        Stream s = new Stream(catalogSidecar());
+        s.requests.onNext(DiscoveryRequest.newBuilder().setNode(s.node).setTypeUrl(Resources.V3.ENDPOINT_TYPE_URL)
+                .addResourceNames("catalog.default").addResourceNames("reviews.default").build());
+        DiscoveryResponse all = s.next();
+        assertThat(all.getResourcesList()).hasSize(2);
+        s.requests.onNext(DiscoveryRequest.newBuilder().setNode(s.node).setTypeUrl(Resources.V3.ENDPOINT_TYPE_URL)
+                .addResourceNames("catalog.default").addResourceNames("reviews.default")
+                .setVersionInfo(all.getVersionInfo()).setResponseNonce(all.getNonce()).build());
+
+        cp.registry().register(new dev.trellis.controlplane.registry.Registration("reviews", null, "127.0.0.1", 9100, Map.of(), false, 1), null);
+
+        DiscoveryResponse changed = s.next();
+        assertThat(changed.getVersionInfo()).isNotEqualTo(all.getVersionInfo());
+        assertThat(changed.getResourcesList()).singleElement().satisfies(a -> assertThat(
+                a.unpack(io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.class).getClusterName()).isEqualTo("reviews.default"));
+    }
+
+    @Test
     void aClientThatNamesItsNodeOnlyOnceStillGetsItsGroupsConfiguration() throws Exception {
         Stream s = new Stream(catalogSidecar());
         s.send(Resources.V3.CLUSTER_TYPE_URL, "", "", null);

@@ -88,8 +88,11 @@ class ControlPlaneIT {
         int admin = SidecarProcess.freePort();
         List<String> args = new ArrayList<>(List.of("proxy", "--control-plane", "127.0.0.1:" + xdsPort, "--service", service,
                 "--app-port", Integer.toString(appPort), "--outbound-port", Integer.toString(outbound),
-                "--inbound-port", Integer.toString(inbound), "--admin-port", Integer.toString(admin), "--shutdown-delay", "0s"));
+                "--inbound-port", Integer.toString(inbound), "--admin-port", Integer.toString(admin)));
         args.addAll(List.of(extra));
+        if (!args.contains("--shutdown-delay")) {
+            args.addAll(List.of("--shutdown-delay", "0s")); // fast teardown; the rolling restart test uses the default
+        }
         TrellisProcess p = TrellisProcess.start(logs.resolve(service + "-" + admin + ".log"), TrellisProcess.SIDECAR_JVM, args);
         Sidecar s = new Sidecar(p, outbound, inbound, admin);
         closing.add(0, p);
@@ -169,14 +172,21 @@ class ControlPlaneIT {
         assertThat(call()).isEqualTo("v1");
         assertThat(v1.requests.get()).isPositive();
 
-        JsonNode status = api("/api/v1/status");
-        assertThat(status.path("proxies")).hasSize(3);
-        for (JsonNode p : status.path("proxies")) {
-            for (String type : List.of("clusters", "endpoints", "listeners", "routes")) {
-                JsonNode v = p.path("versions").path(type);
-                assertThat(v.path("acked").asText()).as(p.path("node") + " " + type).isNotEmpty().isEqualTo(v.path("sent").asText());
+        // every proxy runs what it was sent (a proxy that reconnected up to date was sent nothing new)
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode status = api("/api/v1/status");
+            assertThat(status.path("proxies")).hasSize(3);
+            for (JsonNode p : status.path("proxies")) {
+                for (String type : List.of("clusters", "endpoints", "listeners", "routes")) {
+                    JsonNode v = p.path("versions").path(type);
+                    assertThat(v.path("acked").asText("")).as(p.path("node") + " " + type).isNotEmpty();
+                    if (v.hasNonNull("sent")) {
+                        assertThat(v.path("acked").asText()).as(p.path("node") + " " + type).isEqualTo(v.path("sent").asText());
+                    }
+                }
             }
-        }
+        });
+        JsonNode status = api("/api/v1/status");
         JsonNode dump = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(URI.create(web.admin("/config_dump"))).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
         assertThat(dump.path("node").path("configSource").asText()).isEqualTo("xds:127.0.0.1:" + xdsPort);
@@ -264,6 +274,35 @@ class ControlPlaneIT {
                 .header("Host", "backend").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("v1");
+    }
+
+    @Test
+    void instancesJoiningAndLeavingUnderLoadLoseNoRequest() throws Exception {
+        LoadLoop load = new LoadLoop(web.outbound(), "backend", 4);
+        try (load) {
+            awaitMore(load, 100);
+            // a rolling restart: each new instance of backend v1 joins before the one it replaces leaves
+            Sidecar first = sidecar("backend", v1.port(), "--label", "version=v1", "--shutdown-delay", "1s");
+            first.process().awaitOk(first.admin("/ready"));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> instances().size() == 3);
+            awaitMore(load, 200);
+            Sidecar second = sidecar("backend", v1.port(), "--label", "version=v1", "--shutdown-delay", "1s");
+            second.process().awaitOk(second.admin("/ready"));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> instances().size() == 4);
+            awaitMore(load, 200);
+            assertThat(first.process().stop()).as("SIGTERM").isIn(0, 143);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> instances().size() == 3);
+            awaitMore(load, 200);
+            assertThat(second.process().stop()).as("SIGTERM").isIn(0, 143);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> instances().size() == 2);
+            awaitMore(load, 200);
+        }
+        assertThat(List.copyOf(load.failures)).isEmpty();
+    }
+
+    private static void awaitMore(LoadLoop load, int more) {
+        int before = load.ok.get();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> load.ok.get() > before + more);
     }
 
     @Test

@@ -235,7 +235,7 @@ class ResilienceTranslationTest {
             assertThat(t.getMaxConnections().getValue()).isEqualTo(1024);
             assertThat(t.getMaxPendingRequests().getValue()).isEqualTo(1024);
             assertThat(t.getMaxRequests().getValue()).isEqualTo(1024);
-            assertThat(t.getMaxRetries().getValue()).isEqualTo(3);
+            assertThat(t.getMaxRetries().getValue()).isEqualTo(1024);
         });
         assertThat(catalog.getOutlierDetection()).isEqualTo(OutlierDetection.newBuilder()
                 .setConsecutive5Xx(UInt32Value.of(5)).setEnforcingConsecutive5Xx(UInt32Value.of(100))

@@ -1,6 +1,8 @@
 package dev.trellis.controlplane.api;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.trellis.controlplane.ca.CaHandler;
+import dev.trellis.controlplane.ca.CertificateAuthority;
 import dev.trellis.controlplane.registry.Registry;
 import dev.trellis.controlplane.store.ConfigDirectory;
 import dev.trellis.controlplane.xds.ProxyStreams;
@@ -11,7 +13,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** The control plane's REST API (JSON; YAML bodies for resources), on the JDK's HTTP server. */
+/** The control plane's REST API (JSON; YAML bodies for resources) and the CA's endpoints, on the JDK's HTTP server. */
 public final class ApiServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
@@ -21,7 +23,7 @@ public final class ApiServer implements AutoCloseable {
     });
 
     public ApiServer(String bindAddress, int port, ConfigDirectory directory, Registry registry, ProxyStreams streams,
-                     SnapshotPublisher publisher, int xdsPort) {
+                     SnapshotPublisher publisher, int xdsPort, CertificateAuthority ca) {
         try {
             server = HttpServer.create(new InetSocketAddress(bindAddress, port), 128);
         } catch (IOException e) {
@@ -31,6 +33,7 @@ public final class ApiServer implements AutoCloseable {
         server.createContext(ResourcesHandler.PATH, new ResourcesHandler(directory));
         server.createContext(InstancesHandler.PATH, new InstancesHandler(registry));
         server.createContext(StatusHandler.PATH, new StatusHandler(directory, registry, streams, publisher, xdsPort));
+        CaHandler.mount(server, ca);
         server.createContext("/ready", ex -> {
             try (ex) {
                 Exchanges.text(ex, 200, "ready\n");

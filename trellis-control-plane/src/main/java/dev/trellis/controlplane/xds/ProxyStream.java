@@ -4,7 +4,14 @@ import dev.trellis.config.xds.NodeIdentity;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import com.google.protobuf.Message;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +22,8 @@ public final class ProxyStream {
     private final Instant openedAt;
     private final Map<String, TypeStatus> types = new LinkedHashMap<>();
     private final Map<String, String> sentNonces = new LinkedHashMap<>();
+    /** The assignments this client holds, by cluster: an unchanged one (the same instance) is not sent again. */
+    private final Map<String, ClusterLoadAssignment> endpoints = new ConcurrentHashMap<>();
     private volatile Node node;
     private volatile NodeKey key;
     private volatile NodeIdentity identity;
@@ -54,6 +63,31 @@ public final class ProxyStream {
         TypeStatus t = types.getOrDefault(type, TypeStatus.NONE);
         types.put(type, new TypeStatus(r.getVersionInfo(), t.acked(), t.rejected(), t.error()));
         sentNonces.put(type, r.getNonce());
+    }
+
+    /**
+     * Before a watch: the subscription is the request's names (what it no longer names, it dropped), and a
+     * NACK means it may lack what was last sent (and {@code resendAll} forgets everything). Returns the
+     * names it holds.
+     */
+    Set<String> holdsEndpoints(DiscoveryRequest request, boolean resendAll) {
+        if (request.hasErrorDetail() || resendAll) {
+            endpoints.clear();
+        }
+        endpoints.keySet().retainAll(request.getResourceNamesList());
+        return Set.copyOf(endpoints.keySet());
+    }
+
+    /** The assignments of a response this client does not hold yet; the rest it keeps (EDS need not be complete). */
+    List<ClusterLoadAssignment> changedEndpoints(Collection<? extends Message> response) {
+        List<ClusterLoadAssignment> out = new ArrayList<>();
+        for (Message m : response) {
+            ClusterLoadAssignment cla = (ClusterLoadAssignment) m;
+            if (endpoints.put(cla.getClusterName(), cla) != cla) {
+                out.add(cla);
+            }
+        }
+        return out;
     }
 
     /** The version last sent for a type URL, null when none. */

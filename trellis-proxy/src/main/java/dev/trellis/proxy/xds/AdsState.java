@@ -28,7 +28,9 @@ import java.util.TreeSet;
  * the ADS client owns it on its one thread. No gRPC here, so it is tested without a network.
  *
  * <p>Each response is checked resource by resource with the same decoders as standalone mode; one
- * resource the proxy cannot apply NACKs the whole response and nothing of it is kept. An accepted response
+ * resource the proxy cannot apply NACKs the whole response and nothing of it is kept. Listener and
+ * cluster responses are complete sets; route configuration and endpoint responses may carry only what
+ * changed (xDS allows it for these types) and are merged. An accepted response
  * is ACKed, then the accepted resources of all types are assembled: the result is applied only when it is
  * complete and consistent — every route configuration a listener names and the endpoints of every EDS
  * cluster have arrived (Envoy's warming), and every route's clusters exist. Until then the proxy keeps
@@ -81,6 +83,14 @@ final class AdsState {
             }
         } catch (XdsResourceException e) {
             return new Verdict(e.getMessage());
+        }
+        if (type.equals(ROUTE) || type.equals(ENDPOINT)) {
+            // not "state of the world" types: a response may carry only what changed; what is no longer
+            // named by a listener or cluster goes
+            Map<String, Message> merged = new LinkedHashMap<>(of(type));
+            merged.keySet().retainAll(subscription(type));
+            merged.putAll(byName);
+            byName = merged;
         }
         accepted.put(type, byName);
         versions.put(shortName(type), response.getVersionInfo());
@@ -206,8 +216,8 @@ final class AdsState {
         if (!missing.isEmpty()) {
             return new Assembly(Optional.empty(), String.join(", ", missing));
         }
-        XdsResources xds = new XdsResources(list(LISTENER, Listener.class), list(ROUTE, RouteConfiguration.class),
-                list(CLUSTER, Cluster.class), list(ENDPOINT, ClusterLoadAssignment.class));
+        XdsResources xds = new XdsResources(list(LISTENER, Listener.class), list(ROUTE, RouteConfiguration.class, routeNames()),
+                list(CLUSTER, Cluster.class), list(ENDPOINT, ClusterLoadAssignment.class, edsClusters()));
         ProxySnapshot snapshot;
         try {
             snapshot = XdsDecoder.decode(xds, versions);
@@ -228,5 +238,10 @@ final class AdsState {
 
     private <T extends Message> List<T> list(String type, Class<T> cls) {
         return of(type).values().stream().map(cls::cast).toList();
+    }
+
+    /** Only those still named: a route configuration or assignment kept from before is not applied once unreferenced. */
+    private <T extends Message> List<T> list(String type, Class<T> cls, Set<String> named) {
+        return of(type).entrySet().stream().filter(e -> named.contains(e.getKey())).map(e -> cls.cast(e.getValue())).toList();
     }
 }

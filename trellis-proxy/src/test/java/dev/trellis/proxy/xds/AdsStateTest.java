@@ -11,6 +11,7 @@ import dev.trellis.config.xds.XdsResources;
 import dev.trellis.config.xds.XdsTranslator;
 import dev.trellis.proxy.config.ProxySnapshot;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,6 +161,31 @@ class AdsStateTest {
         DiscoveryResponse mixed = DiscoveryResponse.newBuilder().setTypeUrl(AdsState.LISTENER).addResources(Any.pack(c)).build();
         assertThat(state.accept(mixed).error()).contains("type_url: type.googleapis.com/envoy.config.cluster.v3.Cluster (expected: "
                 + AdsState.LISTENER + ")");
+    }
+
+    @Test
+    void anEndpointResponseMayCarryOnlyWhatChanged() {
+        push(xds(CATALOG + REVIEWS), "1");
+        XdsResources moved = xds(CATALOG.replace("9001", "9011") + REVIEWS);
+        ClusterLoadAssignment catalogOnly = moved.endpoints().stream()
+                .filter(c -> c.getClusterName().equals("catalog.default")).findFirst().orElseThrow();
+
+        state.accept(response(AdsState.ENDPOINT, "e2", List.of(catalogOnly)));
+
+        ProxySnapshot applied = state.assemble().snapshot().orElseThrow();
+        assertThat(applied.endpointsOf("catalog.default").endpoints().get(0).port()).isEqualTo(9011);
+        assertThat(applied.endpointsOf("reviews.default").endpoints()).as("kept").hasSize(1);
+    }
+
+    @Test
+    void theEndpointsOfARemovedClusterGo() {
+        push(xds(CATALOG + REVIEWS), "1");
+        push(xds(CATALOG), "2");
+        assertThat(state.subscription(AdsState.ENDPOINT)).containsExactly("catalog.default");
+        // a later partial response does not bring reviews back
+        state.accept(response(AdsState.ENDPOINT, "e3", xds(CATALOG).endpoints()));
+        assertThat(state.assemble().snapshot()).get().extracting(s -> s.endpoints().keySet())
+                .isEqualTo(Set.of("catalog.default", "inbound|9000"));
     }
 
     @Test
