@@ -82,6 +82,10 @@ final class ProxyCommand implements Callable<Integer> {
             description = "The bootstrap token that proves this sidecar's identity to the CA (trellis token create).")
     Path tokenFile;
 
+    @Option(names = "--exit-when-ready", hidden = true,
+            description = "Start, apply the configuration, then stop: a training run for the class-data archive.")
+    boolean exitWhenReady;
+
     @Override
     public Integer call() throws Exception {
         // the TLS layer reads its identity source as it starts (flags win over TRELLIS_* environment variables)
@@ -121,6 +125,11 @@ final class ProxyCommand implements Callable<Integer> {
             System.err.println("trellis proxy: " + e.getMessage());
             proxy.drainAndStop();
             return 1;
+        }
+        if (exitWhenReady) {
+            proxy.drainAndStop();
+            closeQuietly(config);
+            return 0;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.drainAndStop();

@@ -17,7 +17,7 @@ import org.awaitility.Awaitility;
 /** A real `trellis proxy` process started from the shaded jar, with the sidecar's default JVM flags. */
 final class SidecarProcess implements AutoCloseable {
     static final List<String> SIDECAR_JVM = List.of("-Xms24m", "-Xmx48m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=32m",
-            "-Xss256k", "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=48m", "-XX:CICompilerCount=2");
+            "-Xss256k", "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=96m", "-XX:CICompilerCount=2");
 
     final Process process;
     final int outbound;

@@ -74,7 +74,7 @@ public final class Snapshots {
             boolean tcp = appProtocol == ClusterConfig.UpstreamProtocol.TCP;
             ls.putIfAbsent("inbound", new ListenerConfig("inbound", ListenerConfig.Direction.INBOUND, 0,
                     tcp ? ListenerConfig.ListenerProtocol.TCP : ListenerConfig.ListenerProtocol.HTTP,
-                    tcp ? null : "inbound", local, true, java.time.Duration.ofMillis(300)));
+                    tcp ? null : "inbound", local, true, ListenerConfig.DEFAULT_DETECT_TIMEOUT));
             tables.put("inbound", new RouteTable("inbound", List.of(new VirtualHost("inbound", "local", List.of("*"),
                     List.of(new Route("inbound", RouteMatch.ANY, RouteAction.to(local)))))));
             cs.put(local, ClusterConfig.of(local, appProtocol));
