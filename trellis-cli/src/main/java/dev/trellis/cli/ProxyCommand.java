@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code trellis proxy}: the sidecar, configured from a local file (standalone) or the control plane. */
@@ -39,20 +40,8 @@ final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--app-port", defaultValue = "0", description = "The local application's port; inbound traffic goes there.")
     int appPort;
 
-    @Option(names = "--outbound-port", defaultValue = "4140", description = "Outbound listener (default: ${DEFAULT-VALUE}).")
-    int outboundPort;
-
-    @Option(names = "--inbound-port", defaultValue = "4143", description = "Inbound listener (default: ${DEFAULT-VALUE}).")
-    int inboundPort;
-
-    @Option(names = "--admin-port", defaultValue = "4191", description = "Admin listener (default: ${DEFAULT-VALUE}).")
-    int adminPort;
-
-    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address the listeners bind (default: ${DEFAULT-VALUE}).")
-    String bind;
-
-    @Option(names = "--workers", defaultValue = "0", description = "Event loop threads (default: one per core).")
-    int workers;
+    @Mixin
+    SidecarListenerOptions listeners;
 
     @Option(names = "--drain-timeout", defaultValue = "10s", converter = DurationConverter.class,
             description = "On SIGTERM or POST /shutdown, how long in-flight requests may finish (default: ${DEFAULT-VALUE}).")
@@ -98,12 +87,8 @@ final class ProxyCommand implements Callable<Integer> {
         if (tokenFile != null) {
             System.setProperty("trellis.token.file", tokenFile.toString());
         }
-        ProxyOptions.Builder options = ProxyOptions.builder(service).namespace(namespace).bindAddress(bind)
-                .outboundPort(outboundPort).inboundPort(inboundPort).adminPort(adminPort).appPort(appPort)
+        ProxyOptions.Builder options = listeners.applyTo(ProxyOptions.builder(service)).namespace(namespace).appPort(appPort)
                 .drainTimeout(drainTimeout);
-        if (workers > 0) {
-            options.workers(workers);
-        }
         if (source.controlPlane != null) {
             Sidecar sidecar;
             try {

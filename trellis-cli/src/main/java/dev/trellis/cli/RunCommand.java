@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import sun.misc.Signal;
@@ -53,20 +54,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--app-port", required = true, description = "The port the application listens on (127.0.0.1); inbound traffic goes there.")
     int appPort;
 
-    @Option(names = "--outbound-port", defaultValue = "4140", description = "Outbound listener (default: ${DEFAULT-VALUE}).")
-    int outboundPort;
-
-    @Option(names = "--inbound-port", defaultValue = "4143", description = "Inbound listener (default: ${DEFAULT-VALUE}).")
-    int inboundPort;
-
-    @Option(names = "--admin-port", defaultValue = "4191", description = "Admin listener (default: ${DEFAULT-VALUE}).")
-    int adminPort;
-
-    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address the listeners bind (default: ${DEFAULT-VALUE}).")
-    String bind;
-
-    @Option(names = "--workers", defaultValue = "0", description = "Event loop threads (default: one per core).")
-    int workers;
+    @Mixin
+    SidecarListenerOptions listeners;
 
     @Option(names = "--drain-timeout", defaultValue = "10s", converter = DurationConverter.class,
             description = "How long in-flight requests may finish once the application has exited (default: ${DEFAULT-VALUE}).")
@@ -114,12 +103,8 @@ final class RunCommand implements Callable<Integer> {
         if (tokenFile != null) {
             System.setProperty("trellis.token.file", tokenFile.toString());
         }
-        ProxyOptions.Builder options = ProxyOptions.builder(service).namespace(namespace).bindAddress(bind)
-                .outboundPort(outboundPort).inboundPort(inboundPort).adminPort(adminPort).appPort(appPort)
+        ProxyOptions.Builder options = listeners.applyTo(ProxyOptions.builder(service)).namespace(namespace).appPort(appPort)
                 .drainTimeout(drainTimeout);
-        if (workers > 0) {
-            options.workers(workers);
-        }
         Sidecar sidecar;
         try {
             sidecar = source.config != null

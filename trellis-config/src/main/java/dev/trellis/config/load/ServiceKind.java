@@ -8,6 +8,7 @@ import dev.trellis.config.resource.Protocol;
 import dev.trellis.config.resource.RateLimit;
 import dev.trellis.config.resource.Service;
 import dev.trellis.config.yaml.Fields;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class ServiceKind implements ResourceKind<Service> {
 
     @Override
     public Service read(Metadata metadata, Location location, Fields document) {
-        Fields spec = document.object("spec", "protocol", "port", "selector", "endpoints", "rateLimit");
+        Fields spec = document.object("spec", "protocol", "port", "selector", "endpoints", "rateLimit", "dnsRefresh");
         Protocol protocol = protocol(spec);
         int port = port(spec, "port");
         Map<String, String> selector = spec.stringMap("selector");
@@ -54,7 +55,8 @@ public final class ServiceKind implements ResourceKind<Service> {
             }
             rateLimit = RoutePolicyReader.rateLimit(spec);
         }
-        return new Service(metadata, location, protocol, port, selector, endpoints, rateLimit);
+        Duration dnsRefresh = spec.positiveDuration("dnsRefresh", Service.DEFAULT_DNS_REFRESH);
+        return new Service(metadata, location, protocol, port, selector, endpoints, rateLimit, dnsRefresh);
     }
 
     private static Protocol protocol(Fields spec) {

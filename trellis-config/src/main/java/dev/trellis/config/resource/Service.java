@@ -1,6 +1,7 @@
 package dev.trellis.config.resource;
 
 import dev.trellis.config.Location;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,6 +14,7 @@ import java.util.Objects;
  * @param selector  picks registered instances by their labels (empty: static endpoints only)
  * @param endpoints static instances
  * @param rateLimit local rate limit of the inbound side of every instance, or null
+ * @param dnsRefresh how often the control plane re-resolves endpoint hosts that are DNS names, &gt; 0
  */
 public record Service(
         Metadata metadata,
@@ -21,10 +23,12 @@ public record Service(
         int port,
         Map<String, String> selector,
         List<Endpoint> endpoints,
-        RateLimit rateLimit) implements Resource {
+        RateLimit rateLimit,
+        Duration dnsRefresh) implements Resource {
 
     public static final String KIND = "Service";
     public static final String API_VERSION = "trellis.dev/v1alpha1";
+    public static final Duration DEFAULT_DNS_REFRESH = Duration.ofSeconds(30);
 
     public Service {
         Objects.requireNonNull(metadata, "metadata");
@@ -32,6 +36,15 @@ public record Service(
         Objects.requireNonNull(protocol, "protocol");
         selector = Map.copyOf(selector);
         endpoints = List.copyOf(endpoints);
+        Objects.requireNonNull(dnsRefresh, "dnsRefresh");
+        if (dnsRefresh.isNegative() || dnsRefresh.isZero()) {
+            throw new IllegalArgumentException("dnsRefresh: " + dnsRefresh + " (expected: > 0)");
+        }
+    }
+
+    public Service(Metadata metadata, Location location, Protocol protocol, int port, Map<String, String> selector,
+                   List<Endpoint> endpoints, RateLimit rateLimit) {
+        this(metadata, location, protocol, port, selector, endpoints, rateLimit, DEFAULT_DNS_REFRESH);
     }
 
     public Service(Metadata metadata, Location location, Protocol protocol, int port, Map<String, String> selector,

@@ -2,6 +2,7 @@ package dev.trellis.config.xds;
 
 import com.google.protobuf.UInt32Value;
 import com.google.protobuf.Value;
+import dev.trellis.config.dns.ResolvedHosts;
 import dev.trellis.config.resource.Service;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
@@ -16,17 +17,20 @@ import java.util.Map;
 
 /**
  * EDS: a Service's static endpoints plus the registered instances its selector picks. Each endpoint
- * carries filter metadata trellis = {meshed: bool, labels: {...}}.
+ * carries filter metadata trellis = {meshed: bool, labels: {...}}. A static endpoint whose host is a
+ * resolved DNS name becomes one endpoint per address (same port, labels, weight), as Envoy's STRICT_DNS.
  */
 final class EndpointTranslator {
     private EndpointTranslator() {}
 
-    static List<ClusterLoadAssignment> translate(List<Service> services, List<Instance> registered) {
+    static List<ClusterLoadAssignment> translate(List<Service> services, List<Instance> registered, ResolvedHosts dns) {
         List<ClusterLoadAssignment> out = new ArrayList<>();
         for (Service s : services) {
             LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
             for (Service.Endpoint e : s.endpoints()) {
-                locality.addLbEndpoints(endpoint(e.host(), e.port(), e.weight(), e.meshed(), e.labels()));
+                for (String host : dns.expand(e.host())) {
+                    locality.addLbEndpoints(endpoint(host, e.port(), e.weight(), e.meshed(), e.labels()));
+                }
             }
             if (!s.selector().isEmpty()) {
                 for (Instance i : registered) {

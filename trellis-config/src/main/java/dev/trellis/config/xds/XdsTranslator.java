@@ -1,6 +1,7 @@
 package dev.trellis.config.xds;
 
 import dev.trellis.config.ResourceSet;
+import dev.trellis.config.dns.ResolvedHosts;
 import dev.trellis.config.load.AuthorizationPolicyKind;
 import dev.trellis.config.load.DestinationPolicyKind;
 import dev.trellis.config.load.PeerAuthenticationKind;
@@ -24,6 +25,14 @@ public final class XdsTranslator {
 
     /** @param registered instances known from outside the YAML, matched by Service selectors */
     public static XdsResources translate(ResourceSet resources, ProxyNode node, List<Instance> registered) {
+        return translate(resources, node, registered, ResolvedHosts.NONE);
+    }
+
+    /**
+     * @param registered instances known from outside the YAML, matched by Service selectors
+     * @param dns        addresses of endpoint hosts that are DNS names (unresolved names stay as they are)
+     */
+    public static XdsResources translate(ResourceSet resources, ProxyNode node, List<Instance> registered, ResolvedHosts dns) {
         List<Service> services = resources.services().stream()
                 .sorted(Comparator.comparing(Service::namespace).thenComparing(Service::name))
                 .toList();
@@ -35,6 +44,6 @@ public final class XdsTranslator {
                 RouteTranslator.translate(resources, services, node, own),
                 ClusterTranslator.translate(services, node, own, s -> DestinationPolicyKind.policyOf(resources, s),
                         s -> PeerAuthenticationKind.modeOf(resources, s.namespace(), s.name())),
-                EndpointTranslator.translate(services, registered));
+                EndpointTranslator.translate(services, registered, dns));
     }
 }
