@@ -1,8 +1,10 @@
 package dev.trellis.controlplane;
 
+import dev.trellis.config.dns.HostResolver;
 import dev.trellis.controlplane.api.ApiServer;
 import dev.trellis.controlplane.ca.CaOptions;
 import dev.trellis.controlplane.ca.CertificateAuthority;
+import dev.trellis.controlplane.registry.DnsRefresher;
 import dev.trellis.controlplane.registry.RegisteredInstance;
 import dev.trellis.controlplane.registry.Registry;
 import dev.trellis.controlplane.registry.RegistryFile;
@@ -32,15 +34,17 @@ public final class ControlPlane implements AutoCloseable {
 
     private final ConfigDirectory directory;
     private final Registry registry;
+    private final DnsRefresher dns;
     private final SnapshotPublisher publisher;
     private final XdsServer xds;
     private final ApiServer api;
     private final ScheduledExecutorService housekeeping;
 
-    private ControlPlane(ConfigDirectory directory, Registry registry, SnapshotPublisher publisher, XdsServer xds,
-                         ApiServer api, ScheduledExecutorService housekeeping) {
+    private ControlPlane(ConfigDirectory directory, Registry registry, DnsRefresher dns, SnapshotPublisher publisher,
+                         XdsServer xds, ApiServer api, ScheduledExecutorService housekeeping) {
         this.directory = directory;
         this.registry = registry;
+        this.dns = dns;
         this.publisher = publisher;
         this.xds = xds;
         this.api = api;
@@ -61,10 +65,16 @@ public final class ControlPlane implements AutoCloseable {
         registry.restore(saved.load());
 
         SimpleCache<NodeKey> cache = new SimpleCache<>(NodeKey.group());
-        SnapshotPublisher publisher = new SnapshotPublisher(cache, () -> directory.state().resources(), registry::meshInstances);
+        AtomicReference<SnapshotPublisher> publisherRef = new AtomicReference<>();
+        // endpoint hosts that are DNS names: a changed answer alters only the endpoints, so only EDS is pushed
+        DnsRefresher dns = new DnsRefresher(HostResolver.system(), () -> publisherRef.get().changed());
+        SnapshotPublisher publisher = new SnapshotPublisher(cache, () -> directory.state().resources(), registry::meshInstances,
+                dns::current);
+        publisherRef.set(publisher);
         AtomicLong published = new AtomicLong(-1);
         directory.onChange(state -> {
             if (published.getAndSet(state.generation()) != state.generation()) {
+                dns.watch(state.resources().services());
                 publisher.changed();
             }
         });
@@ -76,6 +86,7 @@ public final class ControlPlane implements AutoCloseable {
             }
         });
         directory.start();
+        dns.watch(directory.state().resources().services());
 
         ProxyStreams streams = new ProxyStreams(publisher, registry, o.clock());
         XdsServer xds = new XdsServer(o.bindAddress(), o.xdsPort(), streams, new StreamAwareWatcher(cache)).start();
@@ -85,13 +96,14 @@ public final class ControlPlane implements AutoCloseable {
         } catch (RuntimeException e) {
             xds.close();
             directory.close();
+            dns.close();
             throw e;
         }
         long sweep = Math.max(100, Math.min(1000, o.instanceTtl().toMillis() / 4));
         housekeeping.scheduleWithFixedDelay(registry::expire, sweep, sweep, TimeUnit.MILLISECONDS);
         log.info("trellis control plane: config {}, xDS {}:{}, API {}:{}", directory.directory(), o.bindAddress(), xds.port(),
                 o.bindAddress(), api.port());
-        return new ControlPlane(directory, registry, publisher, xds, api, housekeeping);
+        return new ControlPlane(directory, registry, dns, publisher, xds, api, housekeeping);
     }
 
     public int xdsPort() {
@@ -119,6 +131,7 @@ public final class ControlPlane implements AutoCloseable {
         api.close();
         xds.close();
         directory.close();
+        dns.close();
         publisher.close();
         housekeeping.shutdown();
         try {

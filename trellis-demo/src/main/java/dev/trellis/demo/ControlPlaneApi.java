@@ -19,6 +19,10 @@ final class ControlPlaneApi {
         this.port = port;
     }
 
+    int port() {
+        return port;
+    }
+
     String url() {
         return "http://127.0.0.1:" + port;
     }

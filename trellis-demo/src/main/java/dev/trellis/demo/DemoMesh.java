@@ -22,14 +22,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
- * {@code trellis demo}: starts the demo services, each behind its own sidecar, plus a client sidecar; drives
- * a steady load at web through the client; prints every few seconds what the sidecars' metrics say about every
- * service and every call between them; and stops every process it started when the time is up or on Ctrl-C.
+ * {@code trellis demo}: starts a control plane and the demo services, each under {@code trellis run} with its own
+ * sidecar, plus a client sidecar; drives a steady load at web through the client; shifts catalog traffic to v2 in
+ * steps through the control plane; prints every few seconds what the sidecars' metrics say about every service
+ * and every call between them; and stops every process it started when the time is up or on Ctrl-C. Standalone,
+ * the sidecars read one mesh file instead and the split stays 80/20.
  */
 public final class DemoMesh {
-    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(60);
     private static final String CLEAR_SCREEN = "\u001b[H\u001b[2J";
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -45,6 +48,8 @@ public final class DemoMesh {
     private volatile Path logs;
     private volatile MeshProcesses processes;
     private volatile LoadGenerator load;
+    private volatile ControlPlaneApi controlPlane;
+    private volatile CanaryRollout canary;
     private volatile Map<String, MetricsSnapshot> baseline;
     /** Each sidecar's most recent scrape: the totals fall back to it for a sidecar already gone. */
     private final Map<String, MetricsSnapshot> latest = new ConcurrentHashMap<>();
@@ -83,22 +88,38 @@ public final class DemoMesh {
     private void runUntilStopped() {
         Path workDir = options.workDir().orElseGet(DemoMesh::newTempDir);
         MeshPlan plan = MeshPlan.allocate();
-        Path config = workDir.resolve("mesh.yaml");
+        Path config;
+        MeshProcesses.Source source;
         try {
             logs = Files.createDirectories(workDir.resolve("logs"));
-            Files.writeString(config, MeshYaml.render(plan));
+            if (options.standalone()) {
+                config = workDir.resolve("mesh.yaml");
+                Files.writeString(config, MeshYaml.render(plan));
+                source = MeshProcesses.Source.standalone(config);
+            } else {
+                // the control plane serves what is in its directory from the start: the canary begins at 0%
+                config = Files.createDirectories(workDir.resolve("config"));
+                Files.writeString(config.resolve("services.yaml"), MeshYaml.services(plan));
+                Files.writeString(config.resolve("routes.yaml"), MeshYaml.catalogRoute(CanaryRollout.STEPS.get(0)));
+                List<Integer> ports = MeshPlan.freePorts(2);
+                controlPlane = new ControlPlaneApi(ports.get(1));
+                source = new MeshProcesses.Source(config, ports.get(0), controlPlane);
+            }
         } catch (IOException e) {
             throw new DemoException("cannot write to " + workDir + ": " + e.getMessage(), e);
         }
         this.plan = plan;
-        MeshProcesses started = new MeshProcesses(plan, config, logs, options.launcher(), admin);
+        MeshProcesses started = new MeshProcesses(plan, source, logs, options.launcher(), admin);
         synchronized (lifecycle) {
             if (closing.get()) {
                 return;
             }
             processes = started;
-            out.println("trellis demo: starting " + plan.members().size() + " sidecars and their services;"
-                    + " mesh config " + config + ", logs in " + logs);
+            out.println(options.standalone()
+                    ? "trellis demo: starting " + plan.members().size() + " sidecars and their services;"
+                            + " mesh config " + config + ", logs in " + logs
+                    : "trellis demo: starting a control plane, " + plan.members().size() + " sidecars and their"
+                            + " services (trellis run); config dir " + config + ", logs in " + logs);
             out.flush();
             started.start();
         }
@@ -122,6 +143,14 @@ public final class DemoMesh {
             baseline = previous;
             load = new LoadGenerator(client, options.rps());
             load.start();
+            if (controlPlane != null) {
+                canary = new CanaryRollout(controlPlane, options.canaryStep(), this::announce);
+                announce("trellis demo: canary step 1/" + CanaryRollout.STEPS.size() + ": catalog-v2 "
+                        + CanaryRollout.STEPS.get(0) + "%, catalog-v1 100%; then "
+                        + CanaryRollout.STEPS.subList(1, CanaryRollout.STEPS.size()) + "% every "
+                        + options.canaryStep().toMillis() / 1000.0 + "s");
+                canary.start();
+            }
         }
         long end = options.duration().map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
         while (true) {
@@ -136,6 +165,14 @@ public final class DemoMesh {
             print("[" + LocalTime.now().format(CLOCK) + "] traffic over the last "
                     + seconds(current, previous) + ":", previous, current, true);
             previous = current;
+        }
+    }
+
+    /** A line between tables (at a terminal the next redraw keeps it in the table's canary line). */
+    private void announce(String line) {
+        synchronized (out) {
+            out.println(line);
+            out.flush();
         }
     }
 
@@ -185,10 +222,19 @@ public final class DemoMesh {
     private List<String> banner(Path config) {
         List<String> lines = new ArrayList<>();
         MeshPlan.Member client = plan.member("client");
-        lines.add("Trellis demo mesh: web (HTTP) -> catalog (HTTP, split "
-                + MeshYaml.CATALOG_V1_WEIGHT + "% v1 / " + MeshYaml.CATALOG_V2_WEIGHT + "% v2) and recommend (gRPC);"
+        String split = controlPlane == null
+                ? "split " + MeshYaml.CATALOG_V1_WEIGHT + "% v1 / " + MeshYaml.CATALOG_V2_WEIGHT + "% v2"
+                : "canary: v2 gets " + CanaryRollout.STEPS.stream().map(String::valueOf)
+                        .collect(Collectors.joining(" -> ")) + "%";
+        lines.add("Trellis demo mesh: web (HTTP) -> catalog (HTTP, " + split + ") and recommend (gRPC);"
                 + " the client sidecar sends " + options.rps() + " req/s to web.");
-        lines.add("  mesh config  " + config);
+        if (controlPlane == null) {
+            lines.add("  mesh config  " + config);
+        } else {
+            lines.add("  config dir     " + config + "   (watched by the control plane)");
+            lines.add("  control plane  " + controlPlane.url() + "   (REST API: /api/v1/status, /api/v1/resources,"
+                    + " /api/v1/instances; trellis apply --control-plane-api 127.0.0.1:" + controlPlane.port() + ")");
+        }
         lines.add("  logs         " + logs);
         lines.add(String.format(Locale.ROOT, "  %-11s %8s %9s %8s  %s", "SIDECAR", "APP", "OUTBOUND", "INBOUND",
                 "ADMIN (GET /ready, /metrics, /config_dump)"));
@@ -233,6 +279,10 @@ public final class DemoMesh {
         if (!counts.lastFailure().isEmpty()) {
             lines.add("last failure: " + counts.lastFailure());
         }
+        CanaryRollout rollout = canary;
+        if (rollout != null) {
+            lines.add(rollout.status());
+        }
         if (warnAboutExits) {
             processes.exited().forEach(gone -> lines.add("warning: " + gone));
         }
@@ -264,6 +314,10 @@ public final class DemoMesh {
             return;
         }
         stopRequested.countDown();
+        CanaryRollout rollout = canary;
+        if (rollout != null) {
+            rollout.close();
+        }
         LoadGenerator running;
         Map<String, MetricsSnapshot> start;
         MeshProcesses children;

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param launcher starts the sidecar and demo service JVMs
  * @param ansi     redraw the screen and colour the table (a terminal); plain lines otherwise
  * @param workDir  where the mesh config and logs go; empty picks a new temporary directory
+ * @param standalone sidecars read one mesh file (no control plane, no canary)
+ * @param canaryStep how long each step of the catalog-v2 canary lasts (with a control plane)
  */
 public record DemoOptions(
         Optional<Duration> duration,
@@ -24,7 +26,9 @@ public record DemoOptions(
         PrintStream out,
         PrintStream err,
         boolean ansi,
-        Optional<Path> workDir) {
+        Optional<Path> workDir,
+        boolean standalone,
+        Duration canaryStep) {
 
     public DemoOptions {
         Objects.requireNonNull(duration, "duration");
@@ -33,6 +37,10 @@ public record DemoOptions(
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(err, "err");
         Objects.requireNonNull(workDir, "workDir");
+        Objects.requireNonNull(canaryStep, "canaryStep");
+        if (canaryStep.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new IllegalArgumentException("canaryStep: " + canaryStep + " (expected: >= 100ms)");
+        }
         if (rps <= 0 || rps > 10_000) {
             throw new IllegalArgumentException("rps: " + rps + " (expected: 1..10000)");
         }

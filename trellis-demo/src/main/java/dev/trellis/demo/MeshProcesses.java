@@ -11,11 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The demo's child processes: one JVM per demo service and one per sidecar, each logging to its own file. It
- * starts them, waits until every service listens and every sidecar reports ready, and stops them all.
+ * The demo's child processes, each logging to its own file. Standalone: one JVM per demo service and one per
+ * sidecar, the sidecars reading the mesh file. With a control plane: the control plane, then each demo service
+ * under {@code trellis run} (its sidecar in the run JVM, registering with the control plane) and the client
+ * sidecar. It starts them, waits until every service listens and every sidecar reports ready, and stops them all.
  */
 final class MeshProcesses implements AutoCloseable {
     /** Small JVMs: nine of them share the machine, and a demo needs no peak throughput. */
@@ -23,24 +26,47 @@ final class MeshProcesses implements AutoCloseable {
             List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xshare:auto");
     private static final List<String> SIDECAR_JVM = concat(List.of("-Xms32m", "-Xmx128m"), COMMON_JVM);
     private static final List<String> APP_JVM = concat(List.of("-Xms16m", "-Xmx96m"), COMMON_JVM);
+    private static final List<String> CONTROL_PLANE_JVM = concat(List.of("-Xms32m", "-Xmx192m"), COMMON_JVM);
+
+    /**
+     * Where the sidecars get their configuration: the mesh file, or the control plane.
+     *
+     * @param config  standalone: the mesh file; with a control plane: its configuration directory
+     * @param xdsPort the control plane's xDS port; 0 standalone
+     * @param api     the control plane's REST API; null standalone
+     */
+    record Source(Path config, int xdsPort, ControlPlaneApi api) {
+        static Source standalone(Path meshFile) {
+            return new Source(meshFile, 0, null);
+        }
+
+        boolean controlPlane() {
+            return api != null;
+        }
+    }
 
     private final MeshPlan plan;
-    private final Path config;
+    private final Source source;
     private final Path logs;
     private final JavaLauncher launcher;
     private final AdminClient admin;
     private final List<ChildProcess> apps = new CopyOnWriteArrayList<>();
     private final List<ChildProcess> sidecars = new CopyOnWriteArrayList<>();
+    private volatile ChildProcess controlPlane;
 
-    MeshProcesses(MeshPlan plan, Path config, Path logs, JavaLauncher launcher, AdminClient admin) {
+    MeshProcesses(MeshPlan plan, Source source, Path logs, JavaLauncher launcher, AdminClient admin) {
         this.plan = plan;
-        this.config = config;
+        this.source = source;
         this.logs = logs;
         this.launcher = launcher;
         this.admin = admin;
     }
 
     void start() {
+        if (source.controlPlane()) {
+            startWithControlPlane();
+            return;
+        }
         long parent = ProcessHandle.current().pid();
         for (MeshPlan.Member member : plan.members()) {
             member.app().ifPresent(app -> apps.add(ChildProcess.start(member.service(),
@@ -54,10 +80,42 @@ final class MeshProcesses implements AutoCloseable {
         }
     }
 
+    private void startWithControlPlane() {
+        controlPlane = ChildProcess.start("control plane",
+                launcher.command(CONTROL_PLANE_JVM, List.of("control-plane",
+                        "--config-dir", source.config().toString(),
+                        "--xds-port", Integer.toString(source.xdsPort()),
+                        "--api-port", Integer.toString(source.api().port()))),
+                Map.of(),
+                logs.resolve("control-plane.log"));
+        long parent = ProcessHandle.current().pid();
+        String xds = "127.0.0.1:" + source.xdsPort();
+        for (MeshPlan.Member member : plan.members()) {
+            List<String> args = new ArrayList<>();
+            Optional<AppSpec> app = member.app();
+            args.add(app.isPresent() ? "run" : "proxy");
+            args.addAll(List.of("--control-plane", xds));
+            args.addAll(portArgs(member));
+            member.labels().forEach((key, value) -> args.addAll(List.of("--label", key + "=" + value)));
+            if (app.isPresent()) {
+                args.addAll(List.of("--ready-timeout", "180s", "--"));
+                args.addAll(launcher.command(APP_JVM, appArgs(app.get(), parent)));
+            }
+            String name = app.isPresent() ? member.service() + " (run)" : member.service() + " sidecar";
+            String log = app.isPresent() ? member.service() + ".log" : member.service() + "-sidecar.log";
+            sidecars.add(ChildProcess.start(name, launcher.command(SIDECAR_JVM, args), Map.of(), logs.resolve(log)));
+        }
+    }
+
     private List<String> sidecarArgs(MeshPlan.Member member) {
+        List<String> args = new ArrayList<>(List.of("proxy", "--config", source.config().toString()));
+        args.addAll(portArgs(member));
+        return args;
+    }
+
+    private static List<String> portArgs(MeshPlan.Member member) {
         MeshPlan.SidecarPorts ports = member.sidecar();
-        return List.of("proxy",
-                "--config", config.toString(),
+        return List.of(
                 "--service", member.service(),
                 "--app-port", Integer.toString(ports.app()),
                 "--outbound-port", Integer.toString(ports.outbound()),
@@ -98,6 +156,9 @@ final class MeshProcesses implements AutoCloseable {
 
     private List<String> notReady() {
         List<String> waiting = new ArrayList<>();
+        if (source.controlPlane() && !source.api().isReady()) {
+            waiting.add("control plane");
+        }
         for (MeshPlan.Member member : plan.members()) {
             if (member.app().isPresent() && !listening(member.sidecar().app())) {
                 waiting.add(member.service());
@@ -139,11 +200,17 @@ final class MeshProcesses implements AutoCloseable {
         return gone;
     }
 
+    /** How many JVMs run: under {@code trellis run}, each service is a JVM of its own beside its sidecar's. */
     int count() {
-        return apps.size() + sidecars.size();
+        long services = plan.members().stream().filter(m -> m.app().isPresent()).count();
+        return all().size() + (source.controlPlane() ? (int) services : 0);
     }
 
-    /** Sidecars get POST /shutdown and services SIGTERM; whatever has not exited after a grace period is killed. */
+    /**
+     * Sidecars get POST /shutdown (under {@code trellis run} that stops the service too) and services SIGTERM;
+     * the control plane stops last, once no sidecar needs it; whatever has not exited after a grace period is
+     * killed.
+     */
     @Override
     public void close() {
         for (MeshPlan.Member member : plan.members()) {
@@ -151,15 +218,22 @@ final class MeshProcesses implements AutoCloseable {
         }
         apps.forEach(ChildProcess::terminate);
         apps.forEach(app -> app.awaitExit(Duration.ofSeconds(5)));
+        Duration grace = source.controlPlane() ? Duration.ofSeconds(10) : Duration.ofSeconds(3);
         for (ChildProcess sidecar : sidecars) {
-            if (!sidecar.waitFor(Duration.ofSeconds(3))) {
+            if (!sidecar.waitFor(grace)) {
                 sidecar.stop(Duration.ofSeconds(5));
             }
+        }
+        ChildProcess cp = controlPlane;
+        if (cp != null) {
+            cp.stop(Duration.ofSeconds(5));
         }
     }
 
     private List<ChildProcess> all() {
-        return concat(apps, sidecars);
+        List<ChildProcess> all = concat(apps, sidecars);
+        ChildProcess cp = controlPlane;
+        return cp == null ? all : concat(all, List.of(cp));
     }
 
     private static <T> List<T> concat(List<T> first, List<T> second) {

@@ -1,6 +1,7 @@
 package dev.trellis.controlplane.xds;
 
 import dev.trellis.config.ResourceSet;
+import dev.trellis.config.dns.ResolvedHosts;
 import dev.trellis.config.xds.Instance;
 import dev.trellis.config.xds.ProxyNode;
 import dev.trellis.config.xds.XdsResources;
@@ -32,6 +33,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final SimpleCache<NodeKey> cache;
     private final Supplier<ResourceSet> resources;
     private final Supplier<List<Instance>> instances;
+    private final Supplier<ResolvedHosts> dns;
     private final Map<NodeKey, Integer> groups = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "trellis-xds-publisher");
@@ -44,16 +46,23 @@ public final class SnapshotPublisher implements AutoCloseable {
     private volatile long lastPublishNanos;
 
     public SnapshotPublisher(SimpleCache<NodeKey> cache, Supplier<ResourceSet> resources, Supplier<List<Instance>> instances) {
+        this(cache, resources, instances, () -> ResolvedHosts.NONE);
+    }
+
+    /** @param dns the last good addresses of endpoint hosts that are DNS names */
+    public SnapshotPublisher(SimpleCache<NodeKey> cache, Supplier<ResourceSet> resources, Supplier<List<Instance>> instances,
+                             Supplier<ResolvedHosts> dns) {
         this.cache = Objects.requireNonNull(cache, "cache");
         this.resources = Objects.requireNonNull(resources, "resources");
         this.instances = Objects.requireNonNull(instances, "instances");
+        this.dns = Objects.requireNonNull(dns, "dns");
     }
 
     /** A stream of this group opened: make sure it has a snapshot before its first watch. */
     public synchronized void join(NodeKey key) {
         int streams = groups.merge(key, 1, Integer::sum);
         if (streams == 1 || cache.getSnapshot(key) == null) {
-            publish(key, resources.get(), instances.get());
+            publish(key, resources.get(), instances.get(), dns.get());
         }
     }
 
@@ -84,16 +93,17 @@ public final class SnapshotPublisher implements AutoCloseable {
         long start = System.nanoTime();
         ResourceSet r = resources.get();
         List<Instance> i = instances.get();
+        ResolvedHosts d = dns.get();
         for (NodeKey key : groups.keySet()) {
-            publish(key, r, i);
+            publish(key, r, i, d);
         }
         interner.rotate();
         lastPublishNanos = System.nanoTime() - start;
         publishes.incrementAndGet();
     }
 
-    private void publish(NodeKey key, ResourceSet r, List<Instance> i) {
-        XdsResources xds = resourcesFor(key, r, i);
+    private void publish(NodeKey key, ResourceSet r, List<Instance> i, ResolvedHosts d) {
+        XdsResources xds = resourcesFor(key, r, i, d);
         var clusters = interner.intern(xds.clusters());
         var endpoints = interner.intern(xds.endpoints());
         var listeners = interner.intern(xds.listeners());
@@ -109,10 +119,15 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     /** What a group is served. */
     public static XdsResources resourcesFor(NodeKey key, ResourceSet r, List<Instance> i) {
+        return resourcesFor(key, r, i, ResolvedHosts.NONE);
+    }
+
+    /** What a group is served, DNS names of static endpoints expanded to their last good addresses. */
+    public static XdsResources resourcesFor(NodeKey key, ResourceSet r, List<Instance> i, ResolvedHosts d) {
         if (key.proxyless()) {
-            return ProxylessResources.adapt(XdsTranslator.translate(r, new ProxyNode("", null, 0), i), r);
+            return ProxylessResources.adapt(XdsTranslator.translate(r, new ProxyNode("", null, 0), i, d), r);
         }
-        return XdsTranslator.translate(r, key.sidecar(), i);
+        return XdsTranslator.translate(r, key.sidecar(), i, d);
     }
 
     public Map<NodeKey, Integer> groups() {
