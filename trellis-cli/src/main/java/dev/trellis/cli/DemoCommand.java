@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-                "Run the demo mesh: web (HTTP) calls catalog (HTTP, split 80/20 between v1 and v2) and recommend"
-                        + " (gRPC), each service behind its own sidecar, with steady traffic at web.",
+                "Run the demo mesh: a control plane; web (HTTP) calls catalog (HTTP, v1 and v2) and recommend (gRPC),"
+                        + " each service run with its own sidecar (trellis run), with steady traffic at web; catalog"
+                        + " traffic shifts to v2 in steps (0, 10, 25, 50, 100%) through the control plane.",
                 "Prints a live table of every service's and every call's request rate, success rate and latency"
                         + " (from the sidecars' metrics) and where each admin endpoint is. Ctrl-C stops everything."
         })
@@ -40,6 +41,14 @@ final class DemoCommand implements Callable<Integer> {
             description = "Where the mesh config and logs go (default: a new temporary directory).")
     Path workDir;
 
+    @Option(names = "--canary-step", defaultValue = "5s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "How long each step of the catalog-v2 canary lasts (default: ${DEFAULT-VALUE}).")
+    Duration canaryStep;
+
+    @Option(names = "--standalone",
+            description = "No control plane: the sidecars read one mesh file, catalog is split 80/20 and stays so.")
+    boolean standalone;
+
     @Spec
     CommandSpec spec;
 
@@ -55,7 +64,9 @@ final class DemoCommand implements Callable<Integer> {
                     System.out,
                     System.err,
                     isTerminal(),
-                    Optional.ofNullable(workDir));
+                    Optional.ofNullable(workDir),
+                    standalone,
+                    canaryStep);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trellis.config.ConfigLoader;
 import dev.trellis.config.ResourceSet;
+import dev.trellis.config.dns.ResolvedHosts;
 import dev.trellis.config.xds.Instance;
 import dev.trellis.config.xds.ProxyNode;
 import io.envoyproxy.controlplane.cache.Resources.ResourceType;
@@ -130,5 +131,29 @@ class SnapshotPublisherTest {
         publisher.leave(catalog);
         assertThat(snapshot(catalog)).isNull();
         assertThat(publisher.groups()).isEmpty();
+    }
+
+    @Test
+    void aNewDnsAnswerChangesOnlyTheEndpointVersion() {
+        AtomicReference<ResolvedHosts> dns = new AtomicReference<>(ResolvedHosts.NONE);
+        resources.set(ConfigLoader.standard().parse("mesh.yaml", MESH
+                + "---\napiVersion: trellis.dev/v1alpha1\nkind: Service\nmetadata: {name: pay}\n"
+                + "spec: {port: 443, endpoints: [{address: \"pay.example.com:8443\"}]}\n"));
+        try (SnapshotPublisher withDns = new SnapshotPublisher(cache, resources::get, () -> List.copyOf(instances), dns::get)) {
+            withDns.join(catalog);
+            Snapshot before = snapshot(catalog);
+
+            dns.set(new ResolvedHosts(Map.of("pay.example.com", List.of("10.0.0.1", "10.0.0.2"))));
+            withDns.publishAll();
+            Snapshot after = snapshot(catalog);
+
+            assertThat(version(after, ResourceType.ENDPOINT)).isNotEqualTo(version(before, ResourceType.ENDPOINT));
+            for (ResourceType unchanged : List.of(ResourceType.CLUSTER, ResourceType.LISTENER, ResourceType.ROUTE)) {
+                assertThat(version(after, unchanged)).as(unchanged.name()).isEqualTo(version(before, unchanged));
+            }
+            assertThat(after.endpoints().resources().get("pay.default").getEndpoints(0).getLbEndpointsList())
+                    .extracting(e -> e.getEndpoint().getAddress().getSocketAddress().getAddress())
+                    .containsExactly("10.0.0.1", "10.0.0.2");
+        }
     }
 }

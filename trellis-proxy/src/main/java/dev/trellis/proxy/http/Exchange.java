@@ -223,9 +223,10 @@ final class Exchange {
             return;
         }
         Channel up = a.upstream();
-        HttpRequest copy = new DefaultHttpRequest(head.protocolVersion(), head.method(), head.uri(), head.headers().copy());
-        prepareHead(copy, a.protocol());
-        up.write(copy);
+        // the head is encoded synchronously by write(), and prepareHead resets every per-attempt header,
+        // so each attempt can send the same head object without a copy
+        prepareHead(head, a.protocol());
+        up.write(head);
         if (replay != null && replay.replayable()) {
             for (HttpContent dup : replay.duplicates()) {
                 up.write(dup);
