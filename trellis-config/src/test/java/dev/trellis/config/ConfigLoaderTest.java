@@ -139,7 +139,7 @@ class ConfigLoaderTest {
     @Test
     void unknownFieldWithoutACloseNameListsTheKnownOnes() {
         assertThat(failure(CATALOG.replace("  port: 8080", "  port: 8080\n  loadBalancer: RANDOM")))
-                .hasMessage("mesh.yaml:7: spec.loadBalancer: unknown field (expected one of: protocol, port, selector, endpoints, rateLimit)");
+                .hasMessage("mesh.yaml:7: spec.loadBalancer: unknown field (expected one of: protocol, port, selector, endpoints, rateLimit, dnsRefresh)");
     }
 
     @Test

@@ -49,6 +49,7 @@ public final class DemoMesh {
     private volatile MeshProcesses processes;
     private volatile LoadGenerator load;
     private volatile ControlPlaneApi controlPlane;
+    private volatile int xdsPort;
     private volatile CanaryRollout canary;
     private volatile Map<String, MetricsSnapshot> baseline;
     /** Each sidecar's most recent scrape: the totals fall back to it for a sidecar already gone. */
@@ -102,6 +103,7 @@ public final class DemoMesh {
                 Files.writeString(config.resolve("services.yaml"), MeshYaml.services(plan));
                 Files.writeString(config.resolve("routes.yaml"), MeshYaml.catalogRoute(CanaryRollout.STEPS.get(0)));
                 List<Integer> ports = MeshPlan.freePorts(2);
+                xdsPort = ports.get(0);
                 controlPlane = new ControlPlaneApi(ports.get(1));
                 source = new MeshProcesses.Source(config, ports.get(0), controlPlane);
             }
@@ -234,8 +236,9 @@ public final class DemoMesh {
             lines.add("  config dir     " + config + "   (watched by the control plane)");
             lines.add("  control plane  " + controlPlane.url() + "   (REST API: /api/v1/status, /api/v1/resources,"
                     + " /api/v1/instances; trellis apply --control-plane-api 127.0.0.1:" + controlPlane.port() + ")");
+            lines.add("  xDS (ADS)      127.0.0.1:" + xdsPort);
         }
-        lines.add("  logs         " + logs);
+        lines.add((controlPlane == null ? "  logs         " : "  logs           ") + logs);
         lines.add(String.format(Locale.ROOT, "  %-11s %8s %9s %8s  %s", "SIDECAR", "APP", "OUTBOUND", "INBOUND",
                 "ADMIN (GET /ready, /metrics, /config_dump)"));
         for (MeshPlan.Member member : plan.members()) {

@@ -1,6 +1,7 @@
 package dev.trellis.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.trellis.config.ConfigLoader;
@@ -51,6 +52,37 @@ class MeshYamlTest {
                 .containsExactly(tuple("catalog-v1", 80),
                         tuple("catalog-v2", 20));
         assertThat(rule.timeouts().request()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void withAControlPlaneEachServiceSelectsItsMembersInstancesByLabel() {
+        ResourceSet resources = ConfigLoader.standard().parse("services.yaml", MeshYaml.services(plan));
+
+        assertThat(resources.services()).extracting(s -> s.metadata().name())
+                .containsExactlyInAnyOrder("client", "web", "catalog-v1", "catalog-v2", "recommend", "catalog");
+        for (MeshPlan.Member member : plan.members()) {
+            Service service = resources.service("default", member.service()).orElseThrow();
+            assertThat(service.endpoints()).isEmpty();
+            assertThat(service.selector()).isEqualTo(member.app().isPresent() ? member.labels() : Map.of());
+        }
+        assertThat(resources.service("default", "catalog-v2").orElseThrow().selector())
+                .isEqualTo(Map.of("app", "catalog", "version", "v2"));
+    }
+
+    @Test
+    void theCanaryRouteSendsThePercentToV2AndTheRestToV1() {
+        for (int percent : CanaryRollout.STEPS) {
+            ResourceSet resources = ConfigLoader.standard().parse("mesh.yaml",
+                    MeshYaml.services(plan) + MeshYaml.catalogRoute(percent));
+
+            HttpRoute route = resources.httpRoutes().get(0);
+            assertThat(route.metadata().name()).isEqualTo("catalog-split");
+            assertThat(route.rules().get(0).backendRefs())
+                    .extracting(HttpRoute.BackendRef::name, HttpRoute.BackendRef::weight)
+                    .containsExactly(tuple("catalog-v1", 100 - percent), tuple("catalog-v2", percent));
+        }
+        assertThatThrownBy(() -> MeshYaml.catalogRoute(101))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("v2Percent: 101 (expected: 0..100)");
     }
 
     @Test

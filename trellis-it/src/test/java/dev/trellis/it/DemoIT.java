@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code trellis demo --duration 15s} from the shaded jar: every service gets traffic through its sidecar and
- * all of it succeeds; the split sends most catalog traffic to v1; trace headers cross the mesh; and when it
+ * {@code trellis demo --duration 30s} from the shaded jar: a control plane and every service under
+ * {@code trellis run}; every service gets traffic through its sidecar and all of it succeeds while the canary
+ * shifts catalog from v1 to v2 in steps through the control plane; trace headers cross the mesh; and when it
  * stops, none of the processes it started is left listening.
  */
 class DemoIT {
@@ -43,6 +44,11 @@ class DemoIT {
     private static final Pattern STATS_ROW = Pattern.compile(
             "^(\\S+(?: -> \\S+)?)\\s+([\\d.]+)\\s+(\\S+%|-)\\s+(\\S+)\\s+(\\S+)\\s+(\\d+)$");
     private static final Pattern LOAD = Pattern.compile("^load: (\\d+) sent, (\\d+) ok, (\\d+) failed, (\\d+) skipped$");
+    /** "trellis demo: canary step 3/5: catalog-v2 25%, catalog-v1 75% ...". */
+    private static final Pattern CANARY_STEP = Pattern.compile("^trellis demo: canary step (\\d)/5: catalog-v2 (\\d+)%.*");
+    /** "  control plane  http://127.0.0.1:41234   (REST API: ...". */
+    private static final Pattern XDS = Pattern.compile("^\\s+xDS \\(ADS\\)\\s+127\\.0\\.0\\.1:(\\d+)$");
+    private static final Pattern CONTROL_PLANE = Pattern.compile("^\\s+control plane\\s+http://127\\.0\\.0\\.1:(\\d+)\\s.*");
 
     @TempDir
     Path workDir;
@@ -54,7 +60,8 @@ class DemoIT {
         assertThat(Path.of(jar)).exists();
         Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dtrellis.jar=" + jar, "-jar", jar,
-                "demo", "--duration", "15s", "--rps", "30", "--interval", "3s", "--work-dir", workDir.toString())
+                "demo", "--duration", "30s", "--rps", "30", "--interval", "3s", "--canary-step", "4s",
+                "--work-dir", workDir.toString())
                 .redirectErrorStream(true)
                 .start();
         List<String> output = new CopyOnWriteArrayList<>();
@@ -73,6 +80,12 @@ class DemoIT {
                     }
                 }
             });
+            Matcher api = output.stream().map(CONTROL_PLANE::matcher).filter(Matcher::matches).findFirst()
+                    .orElseThrow(() -> new AssertionError("no control plane API URL in:\n" + String.join("\n", output)));
+            ports.add(Integer.parseInt(api.group(1)));
+            Matcher xds = output.stream().map(XDS::matcher).filter(Matcher::matches).findFirst()
+                    .orElseThrow(() -> new AssertionError("no xDS address in:\n" + String.join("\n", output)));
+            ports.add(Integer.parseInt(xds.group(1)));
 
             assertTraceHeadersCrossTheMesh(sidecars.get("client")[1]);
 
@@ -88,18 +101,27 @@ class DemoIT {
                 assertThat(Long.parseLong(row.group(6))).as("%s responses in:\n%s", service, all).isPositive();
                 assertThat(row.group(3)).as("%s success rate in:\n%s", service, all).isEqualTo("100.00%");
             }
-            assertThat(Long.parseLong(row(totals, "catalog-v1").orElseThrow().group(6)))
-                    .as("catalog-v1 gets the larger share of the 80/20 split:\n%s", all)
-                    .isGreaterThan(Long.parseLong(row(totals, "catalog-v2").orElseThrow().group(6)));
+            assertThat(output.stream().map(CANARY_STEP::matcher).filter(Matcher::matches)
+                    .map(m -> m.group(1) + ":" + m.group(2)).toList())
+                    .as("canary steps in:\n%s", all)
+                    .containsExactly("1:0", "2:10", "3:25", "4:50", "5:100");
+            List<String> lastInterval = lastInterval(output);
+            assertThat(Long.parseLong(row(lastInterval, "catalog-v2").orElseThrow().group(6)))
+                    .as("at 100%% catalog-v2 gets the catalog traffic of the last interval:\n%s", all)
+                    .isPositive()
+                    .isGreaterThan(Long.parseLong(row(lastInterval, "catalog-v1").orElseThrow().group(6)));
             Matcher load = totals.stream().map(LOAD::matcher).filter(Matcher::matches).findFirst()
                     .orElseThrow(() -> new AssertionError("no load line in:\n" + all));
             assertThat(Long.parseLong(load.group(1))).as("sent").isGreaterThan(100);
             assertThat(load.group(3)).as("failed requests in:\n%s", all).isEqualTo("0");
             assertThat(all).doesNotContain("\u001b[");
 
-            assertThat(workDir.resolve("mesh.yaml")).content().contains("kind: HTTPRoute", "meshed: true");
+            assertThat(workDir.resolve("config/services.yaml")).content().contains("selector: {app: catalog, version: v2}");
+            assertThat(workDir.resolve("config/routes.yaml")).content()
+                    .contains("kind: HTTPRoute", "{name: catalog-v1, weight: 0}, {name: catalog-v2, weight: 100}");
             try (var logs = Files.list(workDir.resolve("logs"))) {
-                assertThat(logs.count()).isEqualTo(9);
+                // the control plane, the client sidecar and one `trellis run` per service (its sidecar and app)
+                assertThat(logs.count()).isEqualTo(6);
             }
             for (int port : ports) {
                 assertThat(listening(port)).as("port %d still open after the demo stopped", port).isFalse();
@@ -145,6 +167,19 @@ class DemoIT {
             }
         }
         throw new AssertionError("no totals in:\n" + String.join("\n", output));
+    }
+
+    /** The lines of the last interval table before the totals. */
+    private static List<String> lastInterval(List<String> output) {
+        int totals = output.size();
+        for (int i = output.size() - 1; i >= 0; i--) {
+            if (output.get(i).startsWith("totals over")) {
+                totals = i;
+            } else if (output.get(i).contains("] traffic over the last") && i < totals) {
+                return output.subList(i + 1, totals);
+            }
+        }
+        throw new AssertionError("no interval table in:\n" + String.join("\n", output));
     }
 
     private static Optional<Matcher> row(List<String> lines, String name) {

@@ -19,9 +19,11 @@ public final class TestBackend implements AutoCloseable {
     private final HttpServer server;
     private final String name;
     private final AtomicInteger requests = new AtomicInteger();
+    private final long delayMillis;
 
-    private TestBackend(String name) throws IOException {
+    private TestBackend(String name, long delayMillis) throws IOException {
         this.name = name;
+        this.delayMillis = delayMillis;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "backend-" + name);
@@ -33,7 +35,12 @@ public final class TestBackend implements AutoCloseable {
     }
 
     public static TestBackend start(String name) throws IOException {
-        return new TestBackend(name);
+        return new TestBackend(name, 0);
+    }
+
+    /** A backend that answers every request {@code delayMillis} late: a slow instance. */
+    public static TestBackend slow(String name, long delayMillis) throws IOException {
+        return new TestBackend(name, delayMillis);
     }
 
     public int port() {
@@ -46,6 +53,9 @@ public final class TestBackend implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         requests.incrementAndGet();
+        if (delayMillis > 0) {
+            sleep(delayMillis);
+        }
         URI uri = ex.getRequestURI();
         String path = uri.getPath();
         long bodyBytes = 0;
