@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         description = {
                 "Run the demo mesh: a control plane; web (HTTP) calls catalog (HTTP, v1 and v2) and recommend (gRPC),"
                         + " each service run with its own sidecar (trellis run), with steady traffic at web; catalog"
-                        + " traffic shifts to v2 in steps (0, 10, 25, 50, 100%) through the control plane.",
+                        + " traffic shifts to v2 in steps (0, 10, 25, 50, 100%%) through the control plane.",
                 "Prints a live table of every service's and every call's request rate, success rate and latency"
                         + " (from the sidecars' metrics) and where each admin endpoint is. Ctrl-C stops everything."
         })
