@@ -59,17 +59,8 @@ final class ProxyCommand implements Callable<Integer> {
             description = "Control plane mode: after deregistering on shutdown, keep serving this long so callers learn the instance is gone, then drain (default: ${DEFAULT-VALUE}).")
     Duration shutdownDelay;
 
-    @Option(names = "--identity-dir", paramLabel = "DIR",
-            description = "Workload identity from files (cert.pem, key.pem, root-cert.pem); watched for rotation.")
-    Path identityDir;
-
-    @Option(names = "--ca-address", paramLabel = "HOST:PORT",
-            description = "Workload identity from the control plane's CA (its API address); needs --token-file.")
-    String caAddress;
-
-    @Option(names = "--token-file", paramLabel = "FILE",
-            description = "The bootstrap token that proves this sidecar's identity to the CA (trellis token create).")
-    Path tokenFile;
+    @Mixin
+    SidecarIdentityOptions identity;
 
     @Option(names = "--exit-when-ready", hidden = true,
             description = "Start, apply the configuration, then stop: a training run for the class-data archive.")
@@ -77,16 +68,7 @@ final class ProxyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // the TLS layer reads its identity source as it starts (flags win over TRELLIS_* environment variables)
-        if (identityDir != null) {
-            System.setProperty("trellis.identity.dir", identityDir.toString());
-        }
-        if (caAddress != null) {
-            System.setProperty("trellis.ca.address", caAddress);
-        }
-        if (tokenFile != null) {
-            System.setProperty("trellis.token.file", tokenFile.toString());
-        }
+        identity.publish();
         ProxyOptions.Builder options = listeners.applyTo(ProxyOptions.builder(service)).namespace(namespace).appPort(appPort)
                 .drainTimeout(drainTimeout);
         if (source.controlPlane != null) {

@@ -76,17 +76,8 @@ final class RunCommand implements Callable<Integer> {
             description = "How long to wait for the sidecar's first configuration before giving up (default: ${DEFAULT-VALUE}).")
     Duration readyTimeout;
 
-    @Option(names = "--identity-dir", paramLabel = "DIR",
-            description = "Workload identity from files (cert.pem, key.pem, root-cert.pem); watched for rotation.")
-    Path identityDir;
-
-    @Option(names = "--ca-address", paramLabel = "HOST:PORT",
-            description = "Workload identity from the control plane's CA (its API address); needs --token-file.")
-    String caAddress;
-
-    @Option(names = "--token-file", paramLabel = "FILE",
-            description = "The bootstrap token that proves this sidecar's identity to the CA (trellis token create).")
-    Path tokenFile;
+    @Mixin
+    SidecarIdentityOptions identity;
 
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The application's command line (after --).")
     List<String> command;
@@ -94,15 +85,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // as `trellis proxy`: the TLS layer reads its identity source as it starts
-        if (identityDir != null) {
-            System.setProperty("trellis.identity.dir", identityDir.toString());
-        }
-        if (caAddress != null) {
-            System.setProperty("trellis.ca.address", caAddress);
-        }
-        if (tokenFile != null) {
-            System.setProperty("trellis.token.file", tokenFile.toString());
-        }
+        identity.publish();
         ProxyOptions.Builder options = listeners.applyTo(ProxyOptions.builder(service)).namespace(namespace).appPort(appPort)
                 .drainTimeout(drainTimeout);
         Sidecar sidecar;

@@ -212,6 +212,7 @@ public final class Proxy implements AdminServer.Admin {
         admin.close().syncUninterruptibly();
         accepted.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         upstreams.closeAll();
+        connector.close();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         log.info("stopped");
         terminated.complete(null);

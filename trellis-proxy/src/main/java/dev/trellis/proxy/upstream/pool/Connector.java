@@ -5,6 +5,8 @@ import dev.trellis.proxy.config.Endpoint;
 import dev.trellis.proxy.config.UpstreamTls;
 import dev.trellis.proxy.tls.OutboundTls;
 import dev.trellis.proxy.tls.ProxyTls;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
 import dev.trellis.proxy.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -27,6 +29,8 @@ public final class Connector {
 
     private final Transport transport;
     private final ProxyTls tls;
+    /** Endpoint host names resolve asynchronously (hosts file, then DNS): never a blocking lookup on an event loop. */
+    private final DnsAddressResolverGroup resolver;
 
     /** Mutual TLS from the environment (see {@link ProxyTls#fromEnvironment()}). */
     public Connector(Transport transport) {
@@ -36,6 +40,8 @@ public final class Connector {
     public Connector(Transport transport, ProxyTls tls) {
         this.transport = transport;
         this.tls = tls;
+        this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelType(transport.datagramChannel()));
     }
 
     /** The proxy's mutual TLS state, shared with its listeners. */
@@ -56,7 +62,8 @@ public final class Connector {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, cluster.connectTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .resolver(resolver);
         UpstreamTls want = OutboundTls.wanted(tls, endpoint, cluster);
         ProxyTls.Material material = tls.current();
         if (want == null || material == null) {
@@ -73,6 +80,11 @@ public final class Connector {
         ChannelPromise ready = connected.channel().newPromise();
         OutboundTls.verify(tls, connected, want, endpoint, ready);
         return ready;
+    }
+
+    /** Releases the resolver's sockets (shutdown). */
+    public void close() {
+        resolver.close();
     }
 
     /** Whether a pooled connection was opened the way a new one would be now (TLS on or off, same peer). */
