@@ -3,11 +3,6 @@ package dev.trellis.demo;
 import dev.trellis.demo.app.AppKind;
 import dev.trellis.demo.app.AppSpec;
 import dev.trellis.demo.app.Slowness;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -86,26 +81,7 @@ public record MeshPlan(List<Member> members) {
         return new Member(service, app, labels, sidecar);
     }
 
-    /** Holds every socket open until all are bound, so the ports are distinct. */
     static List<Integer> freePorts(int count) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket();
-                sockets.add(socket);
-                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find free loopback ports", e);
-        } finally {
-            for (ServerSocket socket : sockets) {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // the port is released either way
-                }
-            }
-        }
+        return LoopbackPorts.take(count);
     }
 }

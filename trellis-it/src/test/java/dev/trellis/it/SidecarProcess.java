@@ -1,7 +1,6 @@
 package dev.trellis.it;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,9 +84,7 @@ final class SidecarProcess implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return dev.trellis.demo.LoopbackPorts.next();
     }
 
     @Override
