@@ -10,6 +10,7 @@ import dev.trellis.proxy.metrics.ProxyMetrics;
 import dev.trellis.proxy.runtime.ConfigStore;
 import dev.trellis.proxy.runtime.DrainTracker;
 import dev.trellis.proxy.runtime.ListenerContext;
+import dev.trellis.proxy.telemetry.Telemetry;
 import dev.trellis.proxy.runtime.RuntimeConfig;
 import dev.trellis.proxy.transport.Transport;
 import dev.trellis.proxy.upstream.Upstreams;
@@ -47,6 +48,7 @@ public final class Proxy implements AdminServer.Admin {
     private final ProxyMetrics metrics;
     private final ConfigStore config;
     private final DrainTracker drain = new DrainTracker();
+    private final Telemetry telemetry = new Telemetry();
     private final Connector connector;
     private final Upstreams upstreams;
     private final ChannelGroup accepted = new DefaultChannelGroup("accepted", GlobalEventExecutor.INSTANCE);
@@ -75,8 +77,8 @@ public final class Proxy implements AdminServer.Admin {
     }
 
     private void bind() throws InterruptedException {
-        ListenerContext out = new ListenerContext("outbound", "outbound", config, metrics, upstreams, options, drain);
-        ListenerContext in = new ListenerContext("inbound", "inbound", config, metrics, upstreams, options, drain);
+        ListenerContext out = new ListenerContext("outbound", "outbound", config, metrics, upstreams, options, drain, telemetry);
+        ListenerContext in = new ListenerContext("inbound", "inbound", config, metrics, upstreams, options, drain, telemetry);
         outbound = bind(options.outboundPort(), new ListenerInitializer(out, connector, accepted, false));
         inbound = bind(options.inboundPort(), new ListenerInitializer(in, connector, accepted, true));
         admin = bind(options.adminPort(), new ChannelInitializer<>() {
@@ -102,6 +104,11 @@ public final class Proxy implements AdminServer.Admin {
                 .channel();
         servers.add(ch);
         return ch;
+    }
+
+    /** Where tracers, access logs and taps attach to the request path. */
+    public Telemetry telemetry() {
+        return telemetry;
     }
 
     /** Swaps in a new configuration; in-flight requests finish on the one they started with. */
@@ -132,7 +139,7 @@ public final class Proxy implements AdminServer.Admin {
         });
         for (ListenerConfig l : wanted.values()) {
             if (!outboundTcp.containsKey(l.port())) {
-                ListenerContext ctx = new ListenerContext(l.name(), "outbound", config, metrics, upstreams, options, drain);
+                ListenerContext ctx = new ListenerContext(l.name(), "outbound", config, metrics, upstreams, options, drain, telemetry);
                 try {
                     outboundTcp.put(l.port(), bind(l.port(), new ListenerInitializer(ctx, connector, accepted, true)));
                 } catch (Exception e) {

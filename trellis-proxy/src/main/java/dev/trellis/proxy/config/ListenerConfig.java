@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param detectTimeout   how long to wait for the first bytes before treating a connection as opaque TCP
  * @param tlsMode         whether connections must, may or must not be mutual TLS (inbound listeners)
  * @param authorization   who may call what (inbound HTTP listeners); {@link Authorization#NONE} allows all
+ * @param telemetry       tracing and access logging of an HTTP listener's requests
  */
 public record ListenerConfig(
         String name,
@@ -26,7 +27,8 @@ public record ListenerConfig(
         boolean detectProtocol,
         Duration detectTimeout,
         TlsMode tlsMode,
-        Authorization authorization) {
+        Authorization authorization,
+        ListenerTelemetry telemetry) {
 
     public enum Direction { OUTBOUND, INBOUND }
 
@@ -46,8 +48,17 @@ public record ListenerConfig(
         this(name, direction, port, protocol, routeTable, tcpCluster, detectProtocol, detectTimeout, tlsMode, Authorization.NONE);
     }
 
+    /** No tracing or access log. */
+    public ListenerConfig(String name, Direction direction, int port, ListenerProtocol protocol, String routeTable,
+                          String tcpCluster, boolean detectProtocol, Duration detectTimeout, TlsMode tlsMode,
+                          Authorization authorization) {
+        this(name, direction, port, protocol, routeTable, tcpCluster, detectProtocol, detectTimeout, tlsMode, authorization,
+                ListenerTelemetry.NONE);
+    }
+
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(telemetry, "telemetry");
         Objects.requireNonNull(direction, "direction");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(detectTimeout, "detectTimeout");

@@ -14,6 +14,8 @@ import dev.trellis.proxy.runtime.ClusterRuntime;
 import dev.trellis.proxy.runtime.ListenerContext;
 import dev.trellis.proxy.runtime.RuntimeConfig;
 import dev.trellis.proxy.tcp.RelayHandler;
+import dev.trellis.proxy.telemetry.RequestObserver;
+import dev.trellis.proxy.telemetry.RequestOutcome;
 import dev.trellis.proxy.upstream.ProxyError;
 import dev.trellis.proxy.upstream.UpstreamHandler;
 import dev.trellis.proxy.upstream.UpstreamProtocol;
@@ -36,6 +38,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +52,8 @@ import java.util.concurrent.TimeUnit;
  * Bodies are never buffered whole: parts flow on as they arrive (a bounded copy is kept only for replay).
  */
 final class Exchange {
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+
     private final HttpProxyHandler owner;
     private final ChannelHandlerContext down;
     private final ListenerContext listener;
@@ -81,6 +87,12 @@ final class Exchange {
     private boolean wroteUpstream;
     private boolean wroteDownstream;
     private boolean done;
+    private RequestObserver observer;
+    private long requestBytes;
+    private long responseBytes;
+    private long responseHeadNanos;
+    private String proxyError;
+    private String lastEndpoint;
 
     Exchange(HttpProxyHandler owner, ChannelHandlerContext down, ListenerContext listener, HttpRequest request,
              boolean downstreamHttp2) {
@@ -93,6 +105,7 @@ final class Exchange {
             FullHttpRequest full = (FullHttpRequest) request;
             this.head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
             pending.add(new DefaultLastHttpContent(full.content().retain(), full.trailingHeaders()));
+            requestBytes = full.content().readableBytes();
             full.release();
             requestComplete = true;
         } else {
@@ -108,6 +121,7 @@ final class Exchange {
     }
 
     void start() {
+        observer = listener.telemetry().observe(listener.direction(), head, down.channel());
         RuntimeConfig config = listener.config().current();
         Router router = config == null ? null : config.router(listener.name());
         String authority = Router.authorityOf(head);
@@ -131,6 +145,9 @@ final class Exchange {
             return;
         }
         String clusterName = route.pickCluster();
+        if (observer != null) {
+            observer.onRoute(vh.service(), route.name(), clusterName);
+        }
         cluster = config.cluster(clusterName);
         if (cluster == null) {
             fail(ProxyError.NO_ENDPOINTS, "unknown cluster " + clusterName);
@@ -226,6 +243,10 @@ final class Exchange {
         // the head is encoded synchronously by write(), and prepareHead resets every per-attempt header,
         // so each attempt can send the same head object without a copy
         prepareHead(head, a.protocol());
+        lastEndpoint = a.endpoint().endpoint().authority();
+        if (observer != null) {
+            observer.onAttempt(attempts, lastEndpoint, head.headers());
+        }
         up.write(head);
         if (replay != null && replay.replayable()) {
             for (HttpContent dup : replay.duplicates()) {
@@ -274,6 +295,7 @@ final class Exchange {
         if (part instanceof LastHttpContent) {
             requestComplete = true;
         }
+        requestBytes += part.content().readableBytes();
         if (done) {
             part.release();
             return;
@@ -352,6 +374,13 @@ final class Exchange {
                 HopByHop.stripHttp2Extensions(response.headers());
             }
             grpcStatus = grpcInHeaders;
+            responseHeadNanos = System.nanoTime();
+            if (observer != null) {
+                observer.onResponseHeaders(code, response.headers());
+            }
+        }
+        if (msg instanceof HttpContent) {
+            responseBytes += ((HttpContent) msg).content().readableBytes();
         }
         if (msg instanceof LastHttpContent) {
             upstreamDone = true;
@@ -486,6 +515,9 @@ final class Exchange {
         }
         listener.metrics().counter("retry_attempts_total", "direction=\"" + listener.direction() + "\",cluster=\""
                 + cluster.name() + "\",reason=\"" + reason + "\"").increment();
+        if (observer != null) {
+            observer.onRetry(attempts, reason);
+        }
         long delay = Backoff.delayMillis(retry, attempts);
         backoffTimer = down.channel().eventLoop().schedule(() -> startAttempt(failed), delay, TimeUnit.MILLISECONDS);
     }
@@ -519,16 +551,19 @@ final class Exchange {
             attempt.abandon();
         }
         releaseAll();
+        notifyEnd(true);
     }
 
     /** Too late for an error response: cut both sides so the caller sees a broken message, not a short one. */
     private void abortMidResponse(ProxyError error) {
         listener.metrics().proxyError(listener.direction(), error.code());
+        proxyError = error.code();
         done = true;
         if (attempt != null) {
             attempt.abandon();
         }
         releaseAll();
+        notifyEnd(true);
         owner.exchangeAborted(this);
     }
 
@@ -545,6 +580,7 @@ final class Exchange {
             return;
         }
         listener.metrics().proxyError(listener.direction(), error.code());
+        proxyError = error.code();
         if (attempt != null) {
             attempt.abandon();
             attempt = null;
@@ -579,7 +615,24 @@ final class Exchange {
         }
         releaseAll();
         flushDownstream();
+        notifyEnd(false);
         owner.exchangeDone(this, requestComplete);
+    }
+
+    private void notifyEnd(boolean aborted) {
+        if (observer == null) {
+            return;
+        }
+        RequestObserver o = observer;
+        observer = null;
+        long now = System.nanoTime();
+        try {
+            o.onEnd(new RequestOutcome(aborted && !committed ? 0 : status, grpcStatus, proxyError, aborted,
+                    now - startNanos, responseHeadNanos == 0 ? -1 : responseHeadNanos - startNanos,
+                    requestBytes, responseBytes, attempts, lastEndpoint));
+        } catch (RuntimeException e) {
+            log.warn("request observer failed: {}", e.toString());
+        }
     }
 
     private void releaseAll() {
@@ -613,6 +666,7 @@ final class Exchange {
         done = true;
         long now = System.nanoTime();
         stats.response(status, null).record(now - startNanos);
+        notifyEnd(false);
         Channel up = attempt.detachForRelay();
         attempt = null;
         releaseAll();
