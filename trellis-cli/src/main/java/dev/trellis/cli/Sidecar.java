@@ -68,9 +68,9 @@ final class Sidecar {
         String address = advertiseAddress != null ? advertiseAddress : advertised(options.bindAddress());
         Proxy proxy = Proxy.start(options);
         NodeIdentity identity = new NodeIdentity(new ProxyNode(options.service(), options.namespace(), options.appPort()),
-                address, options.appPort() > 0 ? proxy.inboundPort() : 0, labels);
+                address, options.appPort() > 0 ? proxy.inboundPort() : 0, labels, proxy.adminPort());
         // unregistered until it can serve: callers must not be sent to an inbound listener without configuration
-        NodeIdentity first = new NodeIdentity(identity.proxy(), address, 0, labels);
+        NodeIdentity first = identity.withInboundPort(0);
         AdsConfigSource ads;
         try {
             ads = new AdsConfigSource(AdsOptions.of(controlPlane, first));

@@ -16,13 +16,14 @@ import java.util.TreeMap;
  * client and the control plane, kept in one place.
  *
  * <p>On the wire: {@code node.metadata.fields["trellis"]} is a struct with service, namespace, app_port,
- * inbound_port, address and labels (a struct of strings). A node without it is not a Trellis sidecar
+ * inbound_port, admin_port, address and labels (a struct of strings). A node without it is not a Trellis sidecar
  * (a proxyless gRPC client, say).
  *
  * @param address     where other sidecars reach this instance ("" when it is a client only)
  * @param inboundPort its inbound listener; 0 when it is a client only
+ * @param adminPort   its admin listener (metrics, config dump, tap) on {@code address}; 0 when unknown
  */
-public record NodeIdentity(ProxyNode proxy, String address, int inboundPort, Map<String, String> labels) {
+public record NodeIdentity(ProxyNode proxy, String address, int inboundPort, Map<String, String> labels, int adminPort) {
     public static final String METADATA_KEY = "trellis";
     public static final String USER_AGENT = "trellis-proxy";
 
@@ -33,6 +34,19 @@ public record NodeIdentity(ProxyNode proxy, String address, int inboundPort, Map
         if (inboundPort < 0 || inboundPort > 65535) {
             throw new IllegalArgumentException("inboundPort: " + inboundPort + " (expected: 0..65535)");
         }
+        if (adminPort < 0 || adminPort > 65535) {
+            throw new IllegalArgumentException("adminPort: " + adminPort + " (expected: 0..65535)");
+        }
+    }
+
+    /** Without an admin port. */
+    public NodeIdentity(ProxyNode proxy, String address, int inboundPort, Map<String, String> labels) {
+        this(proxy, address, inboundPort, labels, 0);
+    }
+
+    /** The same node with another inbound port (0 while it must not be registered). */
+    public NodeIdentity withInboundPort(int port) {
+        return new NodeIdentity(proxy, address, port, labels, adminPort);
     }
 
     /** It serves an application that other sidecars may call, so it registers as an instance. */
@@ -53,6 +67,7 @@ public record NodeIdentity(ProxyNode proxy, String address, int inboundPort, Map
                 .putFields("namespace", string(proxy.namespace()))
                 .putFields("app_port", number(proxy.appPort()))
                 .putFields("inbound_port", number(inboundPort))
+                .putFields("admin_port", number(adminPort))
                 .putFields("address", string(address))
                 .putFields("labels", Value.newBuilder().setStructValue(labelStruct).build())
                 .build();
@@ -86,7 +101,7 @@ public record NodeIdentity(ProxyNode proxy, String address, int inboundPort, Map
         }
         String namespace = text(f, "namespace");
         ProxyNode proxy = new ProxyNode(service, namespace.isEmpty() ? null : namespace, port(f, "app_port"));
-        return Optional.of(new NodeIdentity(proxy, text(f, "address"), port(f, "inbound_port"), labels));
+        return Optional.of(new NodeIdentity(proxy, text(f, "address"), port(f, "inbound_port"), labels, port(f, "admin_port")));
     }
 
     private static String text(Map<String, Value> f, String key) {
