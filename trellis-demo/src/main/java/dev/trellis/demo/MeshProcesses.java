@@ -82,6 +82,8 @@ final class MeshProcesses implements AutoCloseable {
     }
 
     private void startWithControlPlane() {
+        // before the control plane starts, so that one token key is created, not two racing
+        DemoIdentities identities = new DemoIdentities(source.config(), logs.resolveSibling("tokens"));
         controlPlane = ChildProcess.start("control plane",
                 launcher.command(CONTROL_PLANE_JVM, List.of("control-plane",
                         "--config-dir", source.config().toString(),
@@ -97,6 +99,8 @@ final class MeshProcesses implements AutoCloseable {
             args.add(app.isPresent() ? "run" : "proxy");
             args.addAll(List.of("--control-plane", xds));
             args.addAll(portArgs(member));
+            args.addAll(List.of("--ca-address", "127.0.0.1:" + source.api().port(),
+                    "--token-file", identities.tokenFile(member.service()).toString()));
             member.labels().forEach((key, value) -> args.addAll(List.of("--label", key + "=" + value)));
             if (app.isPresent()) {
                 args.addAll(List.of("--ready-timeout", "180s", "--"));

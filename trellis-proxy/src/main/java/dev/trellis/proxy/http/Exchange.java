@@ -139,14 +139,14 @@ final class Exchange {
         }
         stats = route.stats();
         stats.request();
+        String clusterName = route.pickCluster();
+        if (observer != null) {
+            observer.onRoute(vh.service(), route.name(), clusterName);
+        }
         if (route.rateLimiter() != null && !route.rateLimiter().tryTake()) {
             listener.metrics().counter("rate_limited_total", routeLabels(vh, route)).increment();
             fail(ProxyError.RATE_LIMITED, "route " + route.name() + " is over its rate limit");
             return;
-        }
-        String clusterName = route.pickCluster();
-        if (observer != null) {
-            observer.onRoute(vh.service(), route.name(), clusterName);
         }
         cluster = config.cluster(clusterName);
         if (cluster == null) {
@@ -223,6 +223,7 @@ final class Exchange {
                 : picked.endpoint().meshed() || cluster.protocol() == ClusterConfig.UpstreamProtocol.HTTP2
                         ? UpstreamProtocol.HTTP2 : UpstreamProtocol.HTTP1;
         attempts++;
+        lastEndpoint = picked.endpoint().authority();
         attempt = new Attempt(this, picked, protocol, worker);
         attempt.start(cluster, retry.perTryTimeout().toMillis());
     }
@@ -243,7 +244,6 @@ final class Exchange {
         // the head is encoded synchronously by write(), and prepareHead resets every per-attempt header,
         // so each attempt can send the same head object without a copy
         prepareHead(head, a.protocol());
-        lastEndpoint = a.endpoint().endpoint().authority();
         if (observer != null) {
             observer.onAttempt(attempts, lastEndpoint, head.headers());
         }
@@ -593,6 +593,7 @@ final class Exchange {
         }
         status = response.status().code();
         grpcStatus = grpc ? response.headers().get("grpc-status") : null;
+        responseBytes += response.content().readableBytes();
         committed = true;
         upstreamDone = true;
         upstreamReusable = false;
