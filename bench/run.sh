@@ -11,7 +11,8 @@
 # Usage: bench/run.sh [--quick] [--contenders "direct nginx haproxy trellis"]
 #   --quick   a few-second smoke run of the direct baseline only, into a temporary folder (used by tests)
 # Environment (defaults in brackets):
-#   BENCH_CONTENDERS ["direct trellis nginx haproxy"]   BENCH_RATES ["1000 5000"]   BENCH_SATURATION [1]
+#   BENCH_CONTENDERS ["direct trellis nginx haproxy"] (also: trellis-mtls, mutual TLS between the two sidecars)
+#   BENCH_RATES ["1000 5000"]   BENCH_SATURATION [1]
 #   BENCH_WARMUP [3s]  BENCH_DURATION [8s]  BENCH_ROUNDS [3]  BENCH_PRIME [5s]  BENCH_CONNECTIONS [16]
 #   BENCH_BODY [1024]  BENCH_PROTOCOL [http1|h2c]  BENCH_H2_DEPTH [8]  BENCH_OUT [bench/results/<date>]
 #   TRELLIS_TARGET [target] (Maven output folder)  BENCH_JAR, TRELLIS_JAR (override the jars)
@@ -277,7 +278,12 @@ EOF
 # read the same YAML file (docs/DESIGN.md, "User-facing configuration").
 start_trellis_pair() {
   [[ -f "$trellis_jar" ]] || { log "trellis: $trellis_jar not built"; return 1; }
-  local a_out a_in a_admin a_app b_out b_in b_admin cfg="$run_dir/trellis-mesh.yaml" workers=()
+  local a_out a_in a_admin a_app b_out b_in b_admin cfg="$run_dir/trellis-mesh.yaml" workers=() a_id=() b_id=()
+  local name="trellis${1:+-$1}"
+  if [[ "${1:-}" == mtls ]]; then
+    make_identities || return 1
+    a_id=(--identity-dir "$run_dir/pki/bench-client") b_id=(--identity-dir "$run_dir/pki/backend")
+  fi
   alloc_port a_out a_in a_admin a_app b_out b_in b_admin
   cat >"$cfg" <<EOF
 apiVersion: trellis.dev/v1alpha1
@@ -302,25 +308,54 @@ EOF
   TRELLIS_JAR="$trellis_jar" "$root/bin/trellis" proxy --help 2>/dev/null | grep -q -- '--workers' && workers=(--workers 1)
   export JAVA_TOOL_OPTIONS="-Dio.netty.eventLoopThreads=1"
   [[ -n "${TRELLIS_BENCH_JAVA_OPTS:-}" ]] && export TRELLIS_JAVA_OPTS="$TRELLIS_BENCH_JAVA_OPTS"
-  TRELLIS_JAR="$trellis_jar" "${nice_cmd[@]}" "$root/bin/trellis" proxy --config "$cfg" --service backend "${workers[@]}" \
+  TRELLIS_JAR="$trellis_jar" "${nice_cmd[@]}" "$root/bin/trellis" proxy --config "$cfg" --service backend "${workers[@]}" "${b_id[@]}" \
     --outbound-port "$b_out" --inbound-port "$b_in" --admin-port "$b_admin" --app-port "$backend_port" \
-    >"$run_dir/trellis-b.log" 2>&1 &
+    >"$run_dir/$name-b.log" 2>&1 &
   local b_pid=$!
   pids+=("$b_pid")
-  TRELLIS_JAR="$trellis_jar" "${nice_cmd[@]}" "$root/bin/trellis" proxy --config "$cfg" --service bench-client "${workers[@]}" \
+  TRELLIS_JAR="$trellis_jar" "${nice_cmd[@]}" "$root/bin/trellis" proxy --config "$cfg" --service bench-client "${workers[@]}" "${a_id[@]}" \
     --outbound-port "$a_out" --inbound-port "$a_in" --admin-port "$a_admin" --app-port "$a_app" \
-    >"$run_dir/trellis-a.log" 2>&1 &
+    >"$run_dir/$name-a.log" 2>&1 &
   local a_pid=$!
   pids+=("$a_pid")
   unset TRELLIS_JAVA_OPTS JAVA_TOOL_OPTIONS
   if ! wait_http "http://127.0.0.1:$b_admin/ready" 30 || ! wait_http "http://127.0.0.1:$a_admin/ready" 30 \
       || ! wait_http "http://127.0.0.1:$a_out/" 10 -H "Host: backend" "${curl_protocol[@]}"; then
     log "trellis did not come up; last lines of its logs:"
-    tail -n 5 "$run_dir/trellis-a.log" "$run_dir/trellis-b.log" >&2 || true
+    tail -n 5 "$run_dir/$name-a.log" "$run_dir/$name-b.log" >&2 || true
     return 1
   fi
   entry_port="$a_out"
   watch="A=$a_pid B=$b_pid"
+}
+
+# Trellis with mutual TLS between the two sidecars: each gets a workload certificate (ECDSA P-256, SPIFFE ID
+# spiffe://cluster.local/ns/default/sa/<service>) from a throwaway root, read from an identity directory.
+start_trellis_mtls_pair() {
+  start_trellis_pair mtls || return 1
+  if ! grep -q "workload identity" "$run_dir/trellis-mtls-a.log"; then
+    log "trellis-mtls: the client sidecar reports no workload identity"
+    return 1
+  fi
+}
+
+make_identities() {
+  command -v openssl >/dev/null || { log "trellis-mtls: openssl not installed"; return 1; }
+  local pki="$run_dir/pki" svc
+  mkdir -p "$pki"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -keyout "$pki/root.key" -out "$pki/root.pem" -subj "/O=Trellis bench/CN=bench root" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null || return 1
+  for svc in backend bench-client; do
+    mkdir -p "$pki/$svc"
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$pki/$svc/key.pem" \
+      -out "$pki/$svc/leaf.csr" -subj "/O=Trellis bench" 2>/dev/null || return 1
+    printf 'subjectAltName=URI:spiffe://cluster.local/ns/default/sa/%s\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\n' \
+      "$svc" >"$pki/$svc/ext.cnf"
+    openssl x509 -req -in "$pki/$svc/leaf.csr" -CA "$pki/root.pem" -CAkey "$pki/root.key" -CAcreateserial -days 2 \
+      -extfile "$pki/$svc/ext.cnf" -out "$pki/$svc/cert-chain.pem" 2>/dev/null || return 1
+    cp "$pki/root.pem" "$pki/$svc/root-cert.pem"
+  done
 }
 
 # --- load ---------------------------------------------------------------------------------------------------
@@ -356,7 +391,8 @@ for contender in $contenders; do
     nginx) starter=start_nginx_pair ;;
     haproxy) starter=start_haproxy_pair ;;
     trellis) starter=start_trellis_pair ;;
-    *) echo "run.sh: unknown contender $contender (expected: direct nginx haproxy trellis)" >&2; exit 2 ;;
+    trellis-mtls) starter=start_trellis_mtls_pair ;;
+    *) echo "run.sh: unknown contender $contender (expected: direct nginx haproxy trellis trellis-mtls)" >&2; exit 2 ;;
   esac
   if $starter && [[ -n "$entry_port" ]]; then
     entry_of[$contender]="$entry_port"

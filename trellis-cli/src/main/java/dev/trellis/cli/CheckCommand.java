@@ -2,6 +2,7 @@ package dev.trellis.cli;
 
 import dev.trellis.controlplane.ca.Pem;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,15 +18,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code trellis check}: warns before any certificate of the mesh expires — the CA's roots and signing
- * certificate, workload certificates in identity directories, and what running sidecars report.
+ * certificate, workload certificates in identity directories, and what running sidecars report — and
+ * checks the mesh through the control plane's API: configuration valid, proxies connected, in sync,
+ * scraped, on the control plane's version, with certificates not about to expire.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Warn before a certificate or root expires. Exit code 1 when one expires within --warn-before "
-                + "(or already has), 2 when something cannot be read."})
+        description = {"Warn before a certificate or root expires, and check the mesh through the control plane's API "
+                + "(checked when --control-plane-api is given or no certificate option is; otherwise only when it answers). "
+                + "Exit code 1 when a check fails or a certificate expires within --warn-before (or already has), "
+                + "2 when something cannot be read."})
 final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--config-dir", paramLabel = "DIR", description = "The control plane's --config-dir: checks its CA (DIR/.trellis/ca).")
@@ -44,10 +52,35 @@ final class CheckCommand implements Callable<Integer> {
             description = "Warn when a certificate expires within this (default: ${DEFAULT-VALUE}).")
     Duration warnBefore;
 
+    @Mixin
+    ControlPlaneApi api;
+
+    @Spec
+    CommandSpec spec;
+
     Clock clock = Clock.systemUTC();
 
+    Terminal terminal = Terminal.detect();
+
+    private PrintWriter out;
+
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
+        out = spec.commandLine().getOut();
+        boolean certificateOptions = configDir != null || caDir != null || !identityDirs.isEmpty() || !proxies.isEmpty();
+        int certificates = certificateOptions ? certificates() : 0;
+        boolean apiGiven = spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--control-plane-api");
+        if (certificateOptions) {
+            out.println();
+        }
+        int mesh = new MeshChecks(api, terminal, warnBefore, clock, out).run(apiGiven || !certificateOptions);
+        out.flush();
+        return Math.max(certificates, mesh);
+    }
+
+    /** The certificate files and sidecars named by the options: 0 fine, 1 expiring or expired, 2 unreadable. */
+    private int certificates() {
         List<Finding> findings = new ArrayList<>();
         boolean unreadable = false;
         Path ca = caDir != null ? caDir : configDir == null ? null : configDir.resolve(".trellis").resolve("ca");
@@ -65,7 +98,7 @@ final class CheckCommand implements Callable<Integer> {
             Path p = Path.of(f[1]);
             if (!Files.exists(p)) {
                 if (!f[0].startsWith("CA ") || f[0].equals("CA root-cert.pem")) {
-                    System.out.println("ERROR   " + p + ": missing");
+                    out.println("ERROR   " + p + ": missing");
                     unreadable = true;
                 }
                 continue;
@@ -75,7 +108,7 @@ final class CheckCommand implements Callable<Integer> {
                     findings.add(new Finding(f[0] + " " + p + " (" + name(c) + ")", c.getNotAfter().toInstant()));
                 }
             } catch (IOException | IllegalArgumentException e) {
-                System.out.println("ERROR   " + p + ": " + e.getMessage());
+                out.println("ERROR   " + p + ": " + e.getMessage());
                 unreadable = true;
             }
         }
@@ -84,12 +117,12 @@ final class CheckCommand implements Callable<Integer> {
             try {
                 findings.add(new Finding("sidecar " + admin + " workload certificate", proxyExpiry(http, admin)));
             } catch (Exception e) {
-                System.out.println("ERROR   sidecar " + admin + ": " + e.getMessage());
+                out.println("ERROR   sidecar " + admin + ": " + e.getMessage());
                 unreadable = true;
             }
         }
         if (findings.isEmpty() && !unreadable) {
-            System.err.println("trellis check: nothing to check (expected: --config-dir, --ca-dir, --identity-dir or --proxy-admin)");
+            spec.commandLine().getErr().println("trellis check: nothing to check (expected: --config-dir, --ca-dir, --identity-dir or --proxy-admin)");
             return 2;
         }
         Instant now = clock.instant();
@@ -98,7 +131,7 @@ final class CheckCommand implements Callable<Integer> {
             Duration left = Duration.between(now, f.notAfter);
             String level = left.isNegative() ? "EXPIRED" : left.compareTo(warnBefore) < 0 ? "WARN" : "OK";
             warned |= !level.equals("OK");
-            System.out.printf("%-7s %s: expires %s (%s)%n", level, f.what, f.notAfter, left.isNegative() ? "expired" : "in " + human(left));
+            out.printf("%-7s %s: expires %s (%s)%n", level, f.what, f.notAfter, left.isNegative() ? "expired" : "in " + human(left));
         }
         return unreadable ? 2 : warned ? 1 : 0;
     }

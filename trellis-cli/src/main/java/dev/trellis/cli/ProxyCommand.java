@@ -68,8 +68,8 @@ final class ProxyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        identity.publish();
         ProxyOptions.Builder options = listeners.applyTo(ProxyOptions.builder(service)).namespace(namespace).appPort(appPort)
+                .identity(identity.source())
                 .drainTimeout(drainTimeout);
         if (source.controlPlane != null) {
             Sidecar sidecar;

@@ -84,9 +84,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // as `trellis proxy`: the TLS layer reads its identity source as it starts
-        identity.publish();
         ProxyOptions.Builder options = listeners.applyTo(ProxyOptions.builder(service)).namespace(namespace).appPort(appPort)
+                .identity(identity.source())
                 .drainTimeout(drainTimeout);
         Sidecar sidecar;
         try {

@@ -4,6 +4,7 @@ import dev.trellis.config.xds.NodeIdentity;
 import dev.trellis.config.xds.ProxyNode;
 import dev.trellis.proxy.Proxy;
 import dev.trellis.proxy.ProxyOptions;
+import dev.trellis.proxy.metrics.ControlPlaneMetrics;
 import dev.trellis.proxy.xds.AdsConfigSource;
 import dev.trellis.proxy.xds.AdsOptions;
 import dev.trellis.proxy.xds.ConfigSource;
@@ -81,8 +82,10 @@ final class Sidecar {
         Sidecar sidecar = new Sidecar(proxy, ads, shutdownDelay, identity);
         String label = ads.label();
         AtomicBoolean configured = new AtomicBoolean();
+        ControlPlaneMetrics xds = ControlPlaneMetrics.register(proxy.proxyMetrics(), ads::connected);
         ads.start(snapshot -> {
             proxy.apply(snapshot, label);
+            xds.updated();
             if (!registerLater && configured.compareAndSet(false, true)) {
                 sidecar.register();
             }

@@ -1,5 +1,6 @@
 package dev.trellis.cli;
 
+import dev.trellis.proxy.tls.IdentitySource;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -17,16 +18,16 @@ final class SidecarIdentityOptions {
             description = "The bootstrap token that proves this sidecar's identity to the CA (trellis token create).")
     Path tokenFile;
 
-    /** The TLS layer reads its identity source as the proxy starts; flags win over TRELLIS_* environment variables. */
-    void publish() {
+    /** The flags' identity source; what they leave out comes from the TRELLIS_* environment variables. */
+    IdentitySource source() {
+        IdentitySource env = IdentitySource.fromEnvironment(System.getenv());
         if (identityDir != null) {
-            System.setProperty("trellis.identity.dir", identityDir.toString());
+            return IdentitySource.files(identityDir);
         }
-        if (caAddress != null) {
-            System.setProperty("trellis.ca.address", caAddress);
+        if (caAddress == null && tokenFile == null) {
+            return env;
         }
-        if (tokenFile != null) {
-            System.setProperty("trellis.token.file", tokenFile.toString());
-        }
+        return new IdentitySource(null, caAddress != null ? caAddress : env.caAddress(), tokenFile != null ? null : env.token(),
+                tokenFile != null ? tokenFile : env.tokenFile(), env.certTtl(), env.bundleRefresh());
     }
 }

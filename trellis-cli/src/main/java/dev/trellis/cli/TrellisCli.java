@@ -20,6 +20,10 @@ import picocli.CommandLine.Command;
                 DemoAppCommand.class,
                 TokenCommand.class,
                 CheckCommand.class,
+                StatCommand.class,
+                TopCommand.class,
+                TapCommand.class,
+                ProxyConfigCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class TrellisCli implements Runnable {

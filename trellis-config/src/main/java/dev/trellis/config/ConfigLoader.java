@@ -6,6 +6,7 @@ import dev.trellis.config.load.HttpRouteKind;
 import dev.trellis.config.load.PeerAuthenticationKind;
 import dev.trellis.config.load.ResourceKind;
 import dev.trellis.config.load.ServiceKind;
+import dev.trellis.config.load.TelemetryKind;
 import dev.trellis.config.resource.Metadata;
 import dev.trellis.config.resource.Resource;
 import dev.trellis.config.yaml.Fields;
@@ -35,10 +36,10 @@ public final class ConfigLoader {
         this.kinds = ResourceKind.byKind(kinds);
     }
 
-    /** Service, HTTPRoute, DestinationPolicy, PeerAuthentication and AuthorizationPolicy. */
+    /** Service, HTTPRoute, DestinationPolicy, PeerAuthentication, AuthorizationPolicy and Telemetry. */
     public static ConfigLoader standard() {
         return new ConfigLoader(List.of(new ServiceKind(), new HttpRouteKind(), new DestinationPolicyKind(),
-                new PeerAuthenticationKind(), new AuthorizationPolicyKind()));
+                new PeerAuthenticationKind(), new AuthorizationPolicyKind(), new TelemetryKind()));
     }
 
     /** @throws ConfigException listing every problem */

@@ -236,6 +236,7 @@ public final class DemoMesh {
             lines.add("  config dir     " + config + "   (watched by the control plane)");
             lines.add("  control plane  " + controlPlane.url() + "   (REST API: /api/v1/status, /api/v1/resources,"
                     + " /api/v1/instances; trellis apply --control-plane-api 127.0.0.1:" + controlPlane.port() + ")");
+            lines.add("  dashboard      " + controlPlane.url() + "/dashboard/");
             lines.add("  xDS (ADS)      127.0.0.1:" + xdsPort);
         }
         lines.add((controlPlane == null ? "  logs         " : "  logs           ") + logs);

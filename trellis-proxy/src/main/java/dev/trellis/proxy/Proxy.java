@@ -9,8 +9,13 @@ import dev.trellis.proxy.listener.ListenerInitializer;
 import dev.trellis.proxy.metrics.ProxyMetrics;
 import dev.trellis.proxy.runtime.ConfigStore;
 import dev.trellis.proxy.runtime.DrainTracker;
+import dev.trellis.proxy.runtime.ClusterRuntime;
 import dev.trellis.proxy.runtime.ListenerContext;
 import dev.trellis.proxy.telemetry.Telemetry;
+import dev.trellis.proxy.telemetry.tracing.TracingTelemetry;
+import dev.trellis.proxy.telemetry.accesslog.AccessLog;
+import dev.trellis.proxy.telemetry.tap.Tap;
+import dev.trellis.proxy.tls.ProxyTls;
 import dev.trellis.proxy.runtime.RuntimeConfig;
 import dev.trellis.proxy.transport.Transport;
 import dev.trellis.proxy.upstream.Upstreams;
@@ -49,6 +54,9 @@ public final class Proxy implements AdminServer.Admin {
     private final ConfigStore config;
     private final DrainTracker drain = new DrainTracker();
     private final Telemetry telemetry = new Telemetry();
+    private final TracingTelemetry tracing;
+    private final AccessLog accessLog;
+    private final Tap tap;
     private final Connector connector;
     private final Upstreams upstreams;
     private final ChannelGroup accepted = new DefaultChannelGroup("accepted", GlobalEventExecutor.INSTANCE);
@@ -65,8 +73,12 @@ public final class Proxy implements AdminServer.Admin {
         this.workers = transport.newGroup(options.workers(), new DefaultThreadFactory("trellis-worker", false));
         this.metrics = new ProxyMetrics(options.service());
         this.config = new ConfigStore(metrics);
-        this.connector = new Connector(transport);
-        this.upstreams = new Upstreams(connector);
+        this.tracing = new TracingTelemetry(config, options.service());
+        telemetry.add(tracing); // first: the observers after it see the trace context it sets upstream
+        this.connector = new Connector(transport, ProxyTls.from(options.identity()));
+        this.upstreams = new Upstreams(connector, workers);
+        this.accessLog = new AccessLog(config, metrics);
+        this.tap = new Tap(options.service(), metrics);
     }
 
     /** Binds every listener; the proxy serves requests once the first configuration is applied. */
@@ -89,6 +101,9 @@ public final class Proxy implements AdminServer.Admin {
         });
         log.info("trellis proxy for {} ({}): outbound {}, inbound {}, admin {}", options.service(), transport,
                 outboundPort(), inboundPort(), adminPort());
+        // last, after any tracer: they read the trace context it sets
+        telemetry.add(accessLog);
+        telemetry.add(tap);
     }
 
     private Channel bind(int port, ChannelInitializer<Channel> initializer) throws InterruptedException {
@@ -113,7 +128,9 @@ public final class Proxy implements AdminServer.Admin {
 
     /** Swaps in a new configuration; in-flight requests finish on the one they started with. */
     public synchronized void apply(ProxySnapshot snapshot, String source) {
+        tracing.prepare(snapshot);
         config.update(snapshot);
+        upstreams.apply(config.current());
         configSource = source;
         syncOutboundTcpListeners(snapshot);
     }
@@ -178,7 +195,23 @@ public final class Proxy implements AdminServer.Admin {
     @Override
     public String configDump() {
         RuntimeConfig rc = config.current();
-        return ConfigDump.render(options, rc == null ? null : rc.snapshot(), configSource);
+        if (rc == null) {
+            return ConfigDump.render(options, null, configSource);
+        }
+        Map<String, Map<String, String>> health = new java.util.TreeMap<>();
+        for (String cluster : rc.snapshot().clusters().keySet()) {
+            ClusterRuntime runtime = rc.clusterRuntime(cluster);
+            Map<String, String> endpoints = runtime == null ? Map.of() : runtime.endpointHealth();
+            if (!endpoints.isEmpty()) {
+                health.put(cluster, endpoints);
+            }
+        }
+        return ConfigDump.render(options, rc.snapshot(), configSource, health);
+    }
+
+    @Override
+    public Tap tap() {
+        return tap;
     }
 
     @Override
@@ -221,6 +254,8 @@ public final class Proxy implements AdminServer.Admin {
         upstreams.closeAll();
         connector.close();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        tracing.close();
+        accessLog.close();
         log.info("stopped");
         terminated.complete(null);
     }

@@ -1,5 +1,6 @@
 package dev.trellis.proxy;
 
+import dev.trellis.proxy.tls.IdentitySource;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,6 +14,7 @@ import java.util.Objects;
  * @param maxHeaderBytes      request header block limit (431 beyond)
  * @param maxHeaderCount      request header count limit (431 beyond)
  * @param maxConcurrentStreams HTTP/2 streams per downstream connection (pending requests bound)
+ * @param identity            where the workload identity (mutual TLS) comes from
  */
 public record ProxyOptions(
         String service,
@@ -27,7 +29,8 @@ public record ProxyOptions(
         int maxInitialLineBytes,
         int maxHeaderBytes,
         int maxHeaderCount,
-        int maxConcurrentStreams) {
+        int maxConcurrentStreams,
+        IdentitySource identity) {
 
     public static final int DEFAULT_OUTBOUND_PORT = 4140;
     public static final int DEFAULT_INBOUND_PORT = 4143;
@@ -38,6 +41,7 @@ public record ProxyOptions(
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
+        Objects.requireNonNull(identity, "identity");
         if (workers <= 0) {
             throw new IllegalArgumentException("workers: " + workers + " (expected: > 0)");
         }
@@ -61,6 +65,7 @@ public record ProxyOptions(
         private int maxHeaderBytes = 64 * 1024;
         private int maxHeaderCount = 100;
         private int maxConcurrentStreams = 256;
+        private IdentitySource identity;
 
         private Builder(String service) {
             this.service = service;
@@ -78,6 +83,8 @@ public record ProxyOptions(
         public Builder maxHeaderBytes(int v) { this.maxHeaderBytes = v; return this; }
         public Builder maxHeaderCount(int v) { this.maxHeaderCount = v; return this; }
         public Builder maxConcurrentStreams(int v) { this.maxConcurrentStreams = v; return this; }
+        /** Unset: the TRELLIS_* environment variables (see {@link IdentitySource#fromEnvironment}). */
+        public Builder identity(IdentitySource v) { this.identity = v; return this; }
 
         /** Every port 0: for tests. */
         public Builder ephemeralPorts() {
@@ -89,7 +96,8 @@ public record ProxyOptions(
 
         public ProxyOptions build() {
             return new ProxyOptions(service, namespace, bindAddress, outboundPort, inboundPort, adminPort, appPort,
-                    workers, drainTimeout, maxInitialLineBytes, maxHeaderBytes, maxHeaderCount, maxConcurrentStreams);
+                    workers, drainTimeout, maxInitialLineBytes, maxHeaderBytes, maxHeaderCount, maxConcurrentStreams,
+                    identity != null ? identity : IdentitySource.fromEnvironment(System.getenv()));
         }
     }
 }

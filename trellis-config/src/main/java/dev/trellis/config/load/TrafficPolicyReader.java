@@ -99,7 +99,8 @@ final class TrafficPolicyReader {
     }
 
     private static HealthCheck healthCheck(Fields spec) {
-        Fields f = spec.object("healthCheck", "path", "interval", "timeout", "unhealthyThreshold", "healthyThreshold");
+        Fields f = spec.object("healthCheck", "path", "interval", "timeout", "unhealthyThreshold", "healthyThreshold",
+                "expectedStatuses");
         String path = f.string("path");
         if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c == '#')) {
             throw f.invalid("path", "a request path starting with /");
@@ -112,6 +113,29 @@ final class TrafficPolicyReader {
         }
         return new HealthCheck(path, interval, timeout,
                 f.integer("unhealthyThreshold", HealthCheck.DEFAULT_UNHEALTHY_THRESHOLD, 1, MAX),
-                f.integer("healthyThreshold", HealthCheck.DEFAULT_HEALTHY_THRESHOLD, 1, MAX));
+                f.integer("healthyThreshold", HealthCheck.DEFAULT_HEALTHY_THRESHOLD, 1, MAX),
+                expectedStatuses(f));
+    }
+
+    private static List<Integer> expectedStatuses(Fields f) {
+        if (!f.has("expectedStatuses")) {
+            return HealthCheck.DEFAULT_EXPECTED_STATUSES;
+        }
+        List<Fields.Item> items = f.list("expectedStatuses");
+        if (items.isEmpty()) {
+            throw f.error("expectedStatuses", "[] (expected: at least one status)");
+        }
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (Fields.Item item : items) {
+            int status = item.integer();
+            if (status < 100 || status > 599) {
+                throw item.invalid("an HTTP status 100..599");
+            }
+            if (statuses.contains(status)) {
+                throw item.invalid("each status once");
+            }
+            statuses.add(status);
+        }
+        return statuses;
     }
 }

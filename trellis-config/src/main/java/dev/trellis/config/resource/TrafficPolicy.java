@@ -1,6 +1,7 @@
 package dev.trellis.config.resource;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -79,17 +80,29 @@ public record TrafficPolicy(
         }
     }
 
-    /** Active HTTP health checking: a 2xx answer to {@code path} is healthy. */
-    public record HealthCheck(String path, Duration interval, Duration timeout, int unhealthyThreshold, int healthyThreshold) {
+    /**
+     * Active HTTP health checking: an answer to {@code GET path} with one of {@code expectedStatuses} is healthy;
+     * {@code unhealthyThreshold} failures of any kind in a row take an endpoint out.
+     */
+    public record HealthCheck(String path, Duration interval, Duration timeout, int unhealthyThreshold, int healthyThreshold,
+                              List<Integer> expectedStatuses) {
         public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
         public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
         public static final int DEFAULT_UNHEALTHY_THRESHOLD = 3;
         public static final int DEFAULT_HEALTHY_THRESHOLD = 1;
+        /** Envoy's default: 200 only. */
+        public static final List<Integer> DEFAULT_EXPECTED_STATUSES = List.of(200);
+
+        /** 200 is healthy. */
+        public HealthCheck(String path, Duration interval, Duration timeout, int unhealthyThreshold, int healthyThreshold) {
+            this(path, interval, timeout, unhealthyThreshold, healthyThreshold, DEFAULT_EXPECTED_STATUSES);
+        }
 
         public HealthCheck {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(interval, "interval");
             Objects.requireNonNull(timeout, "timeout");
+            expectedStatuses = List.copyOf(new java.util.TreeSet<>(expectedStatuses));
         }
     }
 }

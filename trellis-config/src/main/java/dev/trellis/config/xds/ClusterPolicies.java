@@ -9,7 +9,9 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
 import io.envoyproxy.envoy.config.core.v3.HealthCheck;
 import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
+import io.envoyproxy.envoy.type.v3.Int64Range;
 import io.envoyproxy.envoy.type.v3.Percent;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -83,13 +85,28 @@ final class ClusterPolicies {
         return b.build();
     }
 
+    /**
+     * Envoy's HTTP health check. Every status but the expected ones is also listed as retriable: Envoy then counts it
+     * towards unhealthy_threshold like a timeout, where it would otherwise take the endpoint out at the first one.
+     */
     static HealthCheck healthCheck(TrafficPolicy.HealthCheck h) {
+        HealthCheck.HttpHealthCheck.Builder http = HealthCheck.HttpHealthCheck.newBuilder().setPath(h.path())
+                .addRetriableStatuses(Int64Range.newBuilder().setStart(100).setEnd(600));
+        List<Integer> statuses = h.expectedStatuses();
+        for (int i = 0; i < statuses.size(); ) {
+            int start = statuses.get(i);
+            int end = start + 1;
+            for (i++; i < statuses.size() && statuses.get(i) == end; i++) {
+                end++;
+            }
+            http.addExpectedStatuses(Int64Range.newBuilder().setStart(start).setEnd(end));
+        }
         return HealthCheck.newBuilder()
                 .setTimeout(Protos.duration(h.timeout()))
                 .setInterval(Protos.duration(h.interval()))
                 .setUnhealthyThreshold(UInt32Value.of(h.unhealthyThreshold()))
                 .setHealthyThreshold(UInt32Value.of(h.healthyThreshold()))
-                .setHttpHealthCheck(HealthCheck.HttpHealthCheck.newBuilder().setPath(h.path()))
+                .setHttpHealthCheck(http)
                 .build();
     }
 }

@@ -6,6 +6,7 @@ import dev.trellis.config.resource.AuthorizationPolicy;
 import dev.trellis.config.resource.PeerAuthentication.MtlsMode;
 import dev.trellis.config.resource.Protocol;
 import dev.trellis.config.resource.Service;
+import dev.trellis.config.resource.Telemetry;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
@@ -53,15 +54,22 @@ final class ListenerTranslator {
      */
     static List<Listener> translate(List<Service> services, ProxyNode node, Optional<Service> own, MtlsMode mode,
                                     List<AuthorizationPolicy> policies) {
+        return translate(services, node, own, mode, policies, Telemetry.Settings.NONE);
+    }
+
+    /** @param telemetry tracing and access log of the proxy's HTTP listeners (see {@link TelemetryTranslator}) */
+    static List<Listener> translate(List<Service> services, ProxyNode node, Optional<Service> own, MtlsMode mode,
+                                    List<AuthorizationPolicy> policies, Telemetry.Settings telemetry) {
         List<Listener> out = new ArrayList<>();
         out.add(Listener.newBuilder()
                 .setName(XdsNames.OUTBOUND_LISTENER)
                 .setAddress(address("127.0.0.1", 0))
                 .setTrafficDirection(TrafficDirection.OUTBOUND)
-                .addFilterChains(FilterChain.newBuilder().addFilters(hcm(XdsNames.OUTBOUND_LISTENER, XdsNames.OUTBOUND_ROUTES)))
+                .addFilterChains(FilterChain.newBuilder().addFilters(
+                        hcm(XdsNames.OUTBOUND_LISTENER, XdsNames.OUTBOUND_ROUTES, node, telemetry)))
                 .build());
         if (node.appPort() > 0) {
-            out.add(inbound(node, own.map(Service::protocol).orElse(Protocol.HTTP), mode, policies));
+            out.add(inbound(node, own.map(Service::protocol).orElse(Protocol.HTTP), mode, policies, telemetry));
         }
         for (Service s : services) {
             if (s.protocol() == Protocol.TCP) {
@@ -77,7 +85,8 @@ final class ListenerTranslator {
         return out;
     }
 
-    private static Listener inbound(ProxyNode node, Protocol protocol, MtlsMode mode, List<AuthorizationPolicy> policies) {
+    private static Listener inbound(ProxyNode node, Protocol protocol, MtlsMode mode, List<AuthorizationPolicy> policies,
+                                    Telemetry.Settings telemetry) {
         String cluster = XdsNames.inboundCluster(node.appPort());
         boolean tls = TlsTranslator.acceptsTls(mode);
         boolean plaintext = TlsTranslator.acceptsPlaintext(mode);
@@ -116,14 +125,14 @@ final class ListenerTranslator {
             l.addFilterChains(FilterChain.newBuilder()
                     .setName("inbound_http")
                     .setFilterChainMatch(raw.toBuilder().addApplicationProtocols("http/1.1").addApplicationProtocols("h2c"))
-                    .addFilters(withPolicies(hcm(XdsNames.INBOUND_LISTENER, XdsNames.INBOUND_ROUTES), policies)));
+                    .addFilters(withPolicies(hcm(XdsNames.INBOUND_LISTENER, XdsNames.INBOUND_ROUTES, node, telemetry), policies)));
         }
         if (tls) {
             l.addFilterChains(FilterChain.newBuilder()
                             .setName("inbound_tls_http")
                             .setFilterChainMatch(mtls.toBuilder().addApplicationProtocols("h2").addApplicationProtocols("http/1.1"))
                             .setTransportSocket(TlsTranslator.downstream())
-                            .addFilters(withPolicies(hcm(XdsNames.INBOUND_LISTENER, XdsNames.INBOUND_ROUTES), policies)))
+                            .addFilters(withPolicies(hcm(XdsNames.INBOUND_LISTENER, XdsNames.INBOUND_ROUTES, node, telemetry), policies)))
                     .addFilterChains(FilterChain.newBuilder()
                             .setName("inbound_tls_tcp")
                             .setFilterChainMatch(mtls)
@@ -149,7 +158,7 @@ final class ListenerTranslator {
         }
     }
 
-    private static Filter hcm(String statPrefix, String routeConfigName) {
+    private static Filter hcm(String statPrefix, String routeConfigName, ProxyNode node, Telemetry.Settings telemetry) {
         HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
                 .setStatPrefix(statPrefix)
                 .setRds(Rds.newBuilder().setConfigSource(Protos.ads()).setRouteConfigName(routeConfigName))
@@ -160,6 +169,7 @@ final class ListenerTranslator {
                 .addHttpFilters(HttpFilter.newBuilder().setName(XdsNames.FAULT).setTypedConfig(Any.pack(HTTPFault.getDefaultInstance())))
                 .addHttpFilters(HttpFilter.newBuilder().setName(XdsNames.ROUTER).setTypedConfig(Any.pack(Router.getDefaultInstance())))
                 .build();
+        hcm = TelemetryTranslator.apply(hcm, telemetry, node.serviceName());
         return Filter.newBuilder().setName(XdsNames.HTTP_CONNECTION_MANAGER).setTypedConfig(Any.pack(hcm)).build();
     }
 

@@ -5,6 +5,7 @@ import dev.trellis.config.dns.ResolvedHosts;
 import dev.trellis.config.load.AuthorizationPolicyKind;
 import dev.trellis.config.load.DestinationPolicyKind;
 import dev.trellis.config.load.PeerAuthenticationKind;
+import dev.trellis.config.load.TelemetryKind;
 import dev.trellis.config.resource.PeerAuthentication.MtlsMode;
 import dev.trellis.config.resource.Service;
 import java.util.Comparator;
@@ -40,7 +41,8 @@ public final class XdsTranslator {
         MtlsMode ownMode = PeerAuthenticationKind.modeOf(resources, node.namespace(), node.serviceName());
         return new XdsResources(
                 ListenerTranslator.translate(services, node, own, ownMode,
-                        AuthorizationPolicyKind.policiesOf(resources, node.namespace(), node.serviceName())),
+                        AuthorizationPolicyKind.policiesOf(resources, node.namespace(), node.serviceName()),
+                        TelemetryKind.settingsOf(resources, node.namespace(), node.serviceName())),
                 RouteTranslator.translate(resources, services, node, own),
                 ClusterTranslator.translate(services, node, own, s -> DestinationPolicyKind.policyOf(resources, s),
                         s -> PeerAuthenticationKind.modeOf(resources, s.namespace(), s.name())),

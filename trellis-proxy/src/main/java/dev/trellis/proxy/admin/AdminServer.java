@@ -1,5 +1,7 @@
 package dev.trellis.proxy.admin;
 
+import dev.trellis.proxy.telemetry.tap.Tap;
+import dev.trellis.proxy.telemetry.tap.TapQuery;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,7 +17,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.util.Map;
 
 /**
- * The admin endpoints, on their own port: /ready, /live, /metrics, /config_dump, POST /shutdown.
+ * The admin endpoints, on their own port: /ready, /live, /metrics, /config_dump, /tap, POST /shutdown.
  * Everything it serves is computed from immutable snapshots and counters; nothing blocks the loop.
  */
 public final class AdminServer extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -29,9 +31,14 @@ public final class AdminServer extends SimpleChannelInboundHandler<FullHttpReque
 
         /** Starts draining and exiting; returns at once. */
         void shutdown();
+
+        /** Live requests for GET /tap. */
+        Tap tap();
     }
 
     private final Admin admin;
+    /** This connection carries a tap stream: whatever else it sends is ignored. */
+    private boolean streaming;
 
     public AdminServer(Admin admin) {
         this.admin = admin;
@@ -39,6 +46,9 @@ public final class AdminServer extends SimpleChannelInboundHandler<FullHttpReque
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (streaming) {
+            return;
+        }
         String path = req.uri();
         int q = path.indexOf('?');
         if (q >= 0) {
@@ -59,6 +69,23 @@ public final class AdminServer extends SimpleChannelInboundHandler<FullHttpReque
             case "/config_dump":
                 response = text(ctx, HttpResponseStatus.OK, admin.configDump(), "application/json");
                 break;
+            case "/tap":
+                if (!req.method().equals(HttpMethod.GET)) {
+                    response = text(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET /tap\n", "text/plain");
+                    response.headers().set(HttpHeaderNames.ALLOW, "GET");
+                    break;
+                }
+                TapQuery query;
+                try {
+                    query = TapQuery.parse(req.uri());
+                } catch (IllegalArgumentException e) {
+                    response = text(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n", "text/plain");
+                    break;
+                }
+                // a streamed response: the tap writes the head, the events and the end
+                streaming = true;
+                admin.tap().stream(ctx.channel(), query);
+                return;
             case "/shutdown":
                 if (!req.method().equals(HttpMethod.POST)) {
                     response = text(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST /shutdown\n", "text/plain");
@@ -83,7 +110,7 @@ public final class AdminServer extends SimpleChannelInboundHandler<FullHttpReque
     }
 
     private static final Map<String, String> ENDPOINTS = new java.util.LinkedHashMap<>(Map.of(
-            "/ready", "", "/live", "", "/metrics", "", "/config_dump", "", "/shutdown", ""));
+            "/ready", "", "/live", "", "/metrics", "", "/config_dump", "", "/tap", "", "/shutdown", ""));
 
     private static FullHttpResponse text(ChannelHandlerContext ctx, HttpResponseStatus status, String body, String type) {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, ByteBufUtil.writeUtf8(ctx.alloc(), body));

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param tlsMode         whether connections must, may or must not be mutual TLS (inbound listeners)
  * @param authorization   who may call what (inbound HTTP listeners); {@link Authorization#NONE} allows all
  * @param telemetry       tracing and access logging of an HTTP listener's requests
+ * @param idleTimeouts    how long an HTTP listener's connections and requests may sit idle
  */
 public record ListenerConfig(
         String name,
@@ -28,7 +29,8 @@ public record ListenerConfig(
         Duration detectTimeout,
         TlsMode tlsMode,
         Authorization authorization,
-        ListenerTelemetry telemetry) {
+        ListenerTelemetry telemetry,
+        IdleTimeouts idleTimeouts) {
 
     public enum Direction { OUTBOUND, INBOUND }
 
@@ -56,8 +58,22 @@ public record ListenerConfig(
                 ListenerTelemetry.NONE);
     }
 
+    /** Envoy's default idle timeouts. */
+    public ListenerConfig(String name, Direction direction, int port, ListenerProtocol protocol, String routeTable,
+                          String tcpCluster, boolean detectProtocol, Duration detectTimeout, TlsMode tlsMode,
+                          Authorization authorization, ListenerTelemetry telemetry) {
+        this(name, direction, port, protocol, routeTable, tcpCluster, detectProtocol, detectTimeout, tlsMode, authorization,
+                telemetry, IdleTimeouts.DEFAULT);
+    }
+
+    public ListenerConfig withIdleTimeouts(IdleTimeouts timeouts) {
+        return new ListenerConfig(name, direction, port, protocol, routeTable, tcpCluster, detectProtocol, detectTimeout, tlsMode,
+                authorization, telemetry, timeouts);
+    }
+
     public ListenerConfig {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(idleTimeouts, "idleTimeouts");
         Objects.requireNonNull(telemetry, "telemetry");
         Objects.requireNonNull(direction, "direction");
         Objects.requireNonNull(protocol, "protocol");

@@ -7,6 +7,7 @@ import dev.trellis.proxy.config.RetryPolicy.RetryOn;
 import dev.trellis.proxy.filter.fault.FaultDecision;
 import dev.trellis.proxy.filter.retry.Backoff;
 import dev.trellis.proxy.filter.retry.ReplayBuffer;
+import dev.trellis.proxy.metrics.PeerLabel;
 import dev.trellis.proxy.metrics.RouteStats;
 import dev.trellis.proxy.route.CompiledRoute;
 import dev.trellis.proxy.route.Router;
@@ -17,6 +18,7 @@ import dev.trellis.proxy.tcp.RelayHandler;
 import dev.trellis.proxy.telemetry.RequestObserver;
 import dev.trellis.proxy.telemetry.RequestOutcome;
 import dev.trellis.proxy.upstream.ProxyError;
+import dev.trellis.proxy.upstream.ProxyException;
 import dev.trellis.proxy.upstream.UpstreamHandler;
 import dev.trellis.proxy.upstream.UpstreamProtocol;
 import dev.trellis.proxy.upstream.WorkerUpstreams;
@@ -132,14 +134,14 @@ final class Exchange {
         }
         CompiledRoute route = Router.match(vh, head);
         if (route == null) {
-            stats = vh.unmatched();
+            stats = vh.unmatched().forPeer(PeerLabel.identity(listener, down.channel(), null));
             stats.request();
             fail(ProxyError.NO_ROUTE, "no route of " + vh.service() + " matches " + head.method() + " " + head.uri());
             return;
         }
-        stats = route.stats();
-        stats.request();
         String clusterName = route.pickCluster();
+        stats = route.stats().forPeer(PeerLabel.identity(listener, down.channel(), config.cluster(clusterName)));
+        stats.request();
         if (observer != null) {
             observer.onRoute(vh.service(), route.name(), clusterName);
         }
@@ -417,6 +419,11 @@ final class Exchange {
         }
         a.abandon();
         attempt = null;
+        if (cause instanceof ProxyException refused && refused.error() == ProxyError.OVERFLOW) {
+            // the connection limit kept the request waiting too long: the endpoint did nothing wrong
+            fail(ProxyError.OVERFLOW, refused.getMessage());
+            return;
+        }
         reportOutcome(a, 0);
         if (!requestComplete) {
             down.channel().config().setAutoRead(false);

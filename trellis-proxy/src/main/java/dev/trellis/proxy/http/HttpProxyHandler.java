@@ -126,10 +126,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void rejectAndClose(ChannelHandlerContext ctx, HttpRequest request, ProxyError error, String detail) {
-        ReferenceCountUtil.release(request);
         listener.metrics().proxyError(listener.direction(), error.code());
         FullHttpResponse response = ErrorResponses.of(error, detail, false, ctx.alloc());
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        listener.telemetry().reportRejected(listener.direction(), request, ctx.channel(), response, error.code());
+        ReferenceCountUtil.release(request);
         ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }

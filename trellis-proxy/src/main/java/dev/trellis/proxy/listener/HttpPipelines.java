@@ -1,10 +1,13 @@
 package dev.trellis.proxy.listener;
 
+import dev.trellis.proxy.config.IdleTimeouts;
+import dev.trellis.proxy.config.ListenerConfig;
 import dev.trellis.proxy.filter.authz.AuthorizationHandler;
 import dev.trellis.proxy.filter.authz.AuthzStats;
 import dev.trellis.proxy.http.DrainEvent;
 import dev.trellis.proxy.http.HttpProxyHandler;
 import dev.trellis.proxy.runtime.ListenerContext;
+import dev.trellis.proxy.runtime.RuntimeConfig;
 import dev.trellis.proxy.upstream.pool.Connector;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -25,7 +28,9 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * Installs the server side of HTTP/1.1 or HTTP/2 on an accepted connection, ending in {@link HttpProxyHandler};
- * on inbound listeners each request first passes {@link AuthorizationHandler}.
+ * on inbound listeners each request first passes {@link AuthorizationHandler}. The listener's idle timeouts in force
+ * when the connection is set up apply to it: {@link Http1IdleTimeout} or {@link Http2IdleTimeout} for the
+ * connection, {@link StreamIdleTimeout} for each request.
  */
 final class HttpPipelines {
     private static final int WINDOW = 1024 * 1024;
@@ -39,6 +44,14 @@ final class HttpPipelines {
                 .setMaxInitialLineLength(listener.options().maxInitialLineBytes())
                 .setMaxHeaderSize(listener.options().maxHeaderBytes())
                 .setMaxChunkSize(64 * 1024)));
+        IdleTimeouts timeouts = idleTimeouts(listener);
+        if (!timeouts.connection().isZero()) {
+            p.addLast("idle-timeout", new Http1IdleTimeout(timeouts.connection().toMillis()));
+        }
+        if (!timeouts.stream().isZero()) {
+            p.addLast("stream-idle-timeout", new StreamIdleTimeout(timeouts.stream().toMillis(), false, listener.metrics(),
+                    listener.direction()));
+        }
         p.addLast("keepalive", new HttpServerKeepAliveHandler());
         p.addLast("expect", new HttpServerExpectContinueHandler());
         if (authz != null) {
@@ -48,6 +61,7 @@ final class HttpPipelines {
     }
 
     static void http2(ChannelPipeline p, ListenerContext listener, AuthzStats authz) {
+        IdleTimeouts timeouts = idleTimeouts(listener);
         // many streams share this connection: their flushes within one event-loop pass become one write
         p.addLast("flush", new FlushConsolidationHandler(256, true));
         p.addLast("h2", Http2FrameCodecBuilder.forServer()
@@ -61,6 +75,10 @@ final class HttpPipelines {
             protected void initChannel(Http2StreamChannel ch) {
                 ch.config().setWriteBufferWaterMark(Connector.WATER_MARK);
                 ch.pipeline().addLast("codec", new Http2StreamFrameToHttpObjectCodec(true, false));
+                if (!timeouts.stream().isZero()) {
+                    ch.pipeline().addLast("stream-idle-timeout", new StreamIdleTimeout(timeouts.stream().toMillis(), true,
+                            listener.metrics(), listener.direction()));
+                }
                 if (authz != null) {
                     ch.pipeline().addLast("authz", new AuthorizationHandler(listener, authz, true));
                 }
@@ -68,6 +86,16 @@ final class HttpPipelines {
             }
         }));
         p.addLast("drain", new GoAwayOnDrain());
+        if (!timeouts.connection().isZero()) {
+            p.addLast("idle-timeout", new Http2IdleTimeout(timeouts.connection().toMillis()));
+        }
+    }
+
+    /** The listener's idle timeouts in force now (Envoy's defaults before any configuration). */
+    private static IdleTimeouts idleTimeouts(ListenerContext listener) {
+        RuntimeConfig config = listener.config().current();
+        ListenerConfig lc = config == null ? null : config.listener(listener.name());
+        return lc == null ? IdleTimeouts.DEFAULT : lc.idleTimeouts();
     }
 
     /** Draining an HTTP/2 connection: GOAWAY lets open streams finish and stops new ones. */

@@ -1,6 +1,7 @@
 package dev.trellis.proxy.tcp;
 
 import dev.trellis.proxy.config.ClusterConfig;
+import dev.trellis.proxy.metrics.PeerLabel;
 import dev.trellis.proxy.metrics.TcpStats;
 import dev.trellis.proxy.runtime.ListenerContext;
 import dev.trellis.proxy.runtime.RuntimeConfig;
@@ -59,7 +60,8 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
         RuntimeConfig config = listener.config().current();
         String clusterName = config == null ? null : clusterOf.apply(config);
         ClusterConfig cluster = clusterName == null ? null : config.cluster(clusterName);
-        stats = listener.metrics().tcp(listener.direction(), cluster == null ? "unknown" : cluster.service());
+        stats = listener.metrics().tcp(listener.direction(), cluster == null ? "unknown" : cluster.service(),
+                PeerLabel.identity(listener, ctx.channel(), cluster));
         stats.opened();
         if (cluster == null) {
             log.debug("tcp {}: no cluster configured, closing", listener.name());

@@ -1,8 +1,10 @@
 package dev.trellis.proxy.telemetry;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -48,6 +50,22 @@ public final class Telemetry {
             }
         }
         return many == null ? single : new Composite(many.toArray(new RequestObserver[0]));
+    }
+
+    /**
+     * Reports a request answered before it could be proxied (malformed, or denied by authorization): observers see
+     * it start and end at once, with the proxy's own response.
+     *
+     * @param cause the {@code trellis-error} cause of the response
+     */
+    public void reportRejected(String direction, HttpRequest request, Channel downstream, HttpResponse response, String cause) {
+        RequestObserver o = observe(direction, request, downstream);
+        if (o == null) {
+            return;
+        }
+        long bytes = response instanceof HttpContent content ? content.content().readableBytes() : 0;
+        String grpcStatus = response.headers().get("grpc-status");
+        o.onEnd(new RequestOutcome(response.status().code(), grpcStatus, cause, false, 0, -1, 0, bytes, 0, null));
     }
 
     private static final class Composite implements RequestObserver {

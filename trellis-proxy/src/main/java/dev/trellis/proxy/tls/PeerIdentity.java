@@ -15,7 +15,8 @@ public final class PeerIdentity {
     /** The peer's SPIFFE ID, or null when the connection (or the stream's connection) is not mutual TLS. */
     public static String of(Channel ch) {
         for (Channel c = ch; c != null; c = c.parent()) {
-            String id = c.attr(KEY).get();
+            // hasAttr first: attr() would add an empty attribute to every HTTP/2 stream it is asked about
+            String id = c.hasAttr(KEY) ? c.attr(KEY).get() : null;
             if (id != null) {
                 return id;
             }

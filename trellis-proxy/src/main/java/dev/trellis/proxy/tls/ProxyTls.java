@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -52,41 +51,33 @@ public final class ProxyTls implements AutoCloseable {
         return tls;
     }
 
-    /**
-     * From the environment, until the proxy's options carry it: TRELLIS_IDENTITY_DIR (or
-     * -Dtrellis.identity.dir) for files; TRELLIS_CA_ADDRESS (host:port of the control plane's API) with
-     * TRELLIS_TOKEN or TRELLIS_TOKEN_FILE for the CA, and optionally TRELLIS_CERT_TTL (the lifetime to ask
-     * for, e.g. 24h, 90s) and TRELLIS_BUNDLE_REFRESH (how often the trust bundle is re-read, default 30s).
-     */
+    /** From the TRELLIS_* environment variables (see {@link IdentitySource#fromEnvironment}). */
     public static ProxyTls fromEnvironment() {
-        return fromEnvironment(System.getenv());
+        return from(IdentitySource.fromEnvironment(System.getenv()));
     }
 
-    static ProxyTls fromEnvironment(Map<String, String> env) {
-        String dir = System.getProperty("trellis.identity.dir", env.get("TRELLIS_IDENTITY_DIR"));
-        if (dir != null && !dir.isBlank()) {
-            return from(new FileCertificateSource(Path.of(dir), Duration.ofSeconds(1)));
+    /** Starts the identity source the proxy was configured with; {@link IdentitySource#NONE} gives {@link #none()}. */
+    public static ProxyTls from(IdentitySource source) {
+        if (source.fromFiles()) {
+            return from(new FileCertificateSource(source.identityDir(), Duration.ofSeconds(1)));
         }
-        String ca = System.getProperty("trellis.ca.address", env.get("TRELLIS_CA_ADDRESS"));
-        if (ca != null && !ca.isBlank()) {
-            String inline = env.get("TRELLIS_TOKEN");
-            String file = System.getProperty("trellis.token.file", env.get("TRELLIS_TOKEN_FILE"));
-            if ((inline == null || inline.isBlank()) && (file == null || file.isBlank())) {
-                throw new IllegalArgumentException("TRELLIS_CA_ADDRESS: " + ca + " without TRELLIS_TOKEN or TRELLIS_TOKEN_FILE "
-                        + "(expected: a bootstrap token from `trellis token create --service NAME`)");
+        if (source.fromCa()) {
+            String ca = source.caAddress();
+            if (source.token() == null && source.tokenFile() == null) {
+                throw new IllegalArgumentException("CA address " + ca + " without a bootstrap token (expected: --token-file, "
+                        + "TRELLIS_TOKEN or TRELLIS_TOKEN_FILE, from `trellis token create --service NAME`)");
             }
-            java.util.function.Supplier<String> token = inline != null && !inline.isBlank() ? () -> inline : () -> {
+            String inline = source.token();
+            Path file = source.tokenFile();
+            java.util.function.Supplier<String> token = inline != null ? () -> inline : () -> {
                 try {
-                    return Files.readString(Path.of(file), StandardCharsets.US_ASCII).trim();
+                    return Files.readString(file, StandardCharsets.US_ASCII).trim();
                 } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException("TRELLIS_TOKEN_FILE " + file + ": " + e.getMessage(), e);
+                    throw new java.io.UncheckedIOException("token file " + file + ": " + e.getMessage(), e);
                 }
             };
-            String ttl = env.get("TRELLIS_CERT_TTL");
-            String refresh = env.get("TRELLIS_BUNDLE_REFRESH");
             URI base = URI.create(ca.startsWith("http") ? ca : "http://" + ca);
-            return from(new CaCertificateSource(base, token, ttl == null ? null : parseDuration(ttl),
-                    refresh == null ? Duration.ofSeconds(30) : parseDuration(refresh), Clock.systemUTC()));
+            return from(new CaCertificateSource(base, token, source.certTtl(), source.bundleRefresh(), Clock.systemUTC()));
         }
         return none();
     }
@@ -142,6 +133,12 @@ public final class ProxyTls implements AutoCloseable {
         metrics.gauge("identity_cert_expiration_timestamp_seconds", () -> {
             Material m = current;
             return m == null ? 0 : m.identity().notAfter().getEpochSecond();
+        });
+        metrics.family("identity_cert_expiry_timestamp_seconds", out -> {
+            Material m = current;
+            if (m != null) {
+                out.add("identity=\"" + ProxyMetrics.escape(m.identity().spiffeId()) + "\"", m.identity().notAfter().getEpochSecond());
+            }
         });
         metrics.gauge("identity_cert_refresh_total", stats::refreshes);
         metrics.gauge("identity_trust_bundle_roots", () -> {

@@ -3,6 +3,7 @@ package dev.trellis.proxy.upstream;
 import dev.trellis.proxy.config.ClusterConfig;
 import dev.trellis.proxy.config.Endpoint;
 import dev.trellis.proxy.config.EndpointSet;
+import dev.trellis.proxy.upstream.health.HealthChecker;
 import dev.trellis.proxy.upstream.health.OutlierDetector;
 import dev.trellis.proxy.upstream.lb.EndpointState;
 import dev.trellis.proxy.upstream.lb.LoadBalancer;
@@ -13,28 +14,37 @@ import java.util.Map;
 
 /**
  * One event loop's balancer for one cluster. It is rebuilt when the snapshot brings a new endpoint set or policy,
- * or when outlier detection ejects or returns an endpoint; the load observed on endpoints that remain is carried
- * over. Ejected endpoints are left out unless too few remain healthy (panic routing: then all take traffic).
+ * when outlier detection ejects or returns an endpoint, or when active health checking takes one out or brings it
+ * back; the load observed on endpoints that remain is carried over. Ejected and unhealthy endpoints are left out
+ * unless too few remain healthy (panic routing: then all take traffic, as in Envoy).
  */
 final class ClusterBalancer {
+    /** Envoy's healthy_panic_threshold, for a cluster whose outlier detection (which carries its own) is off. */
+    static final int DEFAULT_PANIC_THRESHOLD_PERCENT = 50;
+
     private final Map<String, EndpointState> states = new HashMap<>();
     private ClusterConfig config;
     private EndpointSet endpoints;
+    private OutlierDetector outlier;
     private int outlierVersion = -1;
+    private HealthChecker health;
+    private int healthVersion = -1;
     private LoadBalancer balancer;
 
-    EndpointState pick(ClusterConfig cluster, EndpointSet set, EndpointState avoid, OutlierDetector outlier) {
+    EndpointState pick(ClusterConfig cluster, EndpointSet set, EndpointState avoid, OutlierDetector outlier, HealthChecker health) {
         if (outlier != null) {
             outlier.unejectDue();
         }
-        int version = outlier == null ? 0 : outlier.version();
-        if (cluster != config || set != endpoints || version != outlierVersion) {
-            rebuild(cluster, set, outlier, version);
+        int ov = outlier == null ? 0 : outlier.version();
+        int hv = health == null ? 0 : health.version();
+        if (cluster != config || set != endpoints || outlier != this.outlier || ov != outlierVersion
+                || health != this.health || hv != healthVersion) {
+            rebuild(cluster, set, outlier, ov, health, hv);
         }
         return balancer.pick(avoid);
     }
 
-    private void rebuild(ClusterConfig cluster, EndpointSet set, OutlierDetector outlier, int version) {
+    private void rebuild(ClusterConfig cluster, EndpointSet set, OutlierDetector outlier, int ov, HealthChecker health, int hv) {
         Map<String, EndpointState> kept = new HashMap<>();
         List<EndpointState> all = new ArrayList<>(set.endpoints().size());
         List<EndpointState> healthy = new ArrayList<>(set.endpoints().size());
@@ -43,17 +53,20 @@ final class ClusterBalancer {
             EndpointState s = old != null && old.endpoint().equals(e) ? old : new EndpointState(e);
             kept.put(e.authority(), s);
             all.add(s);
-            if (outlier == null || !outlier.isEjected(e.authority())) {
+            if ((outlier == null || !outlier.isEjected(e.authority())) && (health == null || health.inRotation(e.authority()))) {
                 healthy.add(s);
             }
         }
         states.clear();
         states.putAll(kept);
-        boolean panic = outlier != null && !all.isEmpty()
-                && healthy.size() * 100 < all.size() * outlier.config().panicThresholdPercent();
+        int threshold = outlier != null ? outlier.config().panicThresholdPercent() : DEFAULT_PANIC_THRESHOLD_PERCENT;
+        boolean panic = !all.isEmpty() && healthy.size() * 100 < all.size() * threshold;
         this.config = cluster;
         this.endpoints = set;
-        this.outlierVersion = version;
+        this.outlier = outlier;
+        this.outlierVersion = ov;
+        this.health = health;
+        this.healthVersion = hv;
         this.balancer = LoadBalancer.of(cluster.lbPolicy(), panic || healthy.isEmpty() ? all : healthy);
     }
 }

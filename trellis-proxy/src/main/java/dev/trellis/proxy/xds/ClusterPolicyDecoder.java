@@ -8,7 +8,10 @@ import dev.trellis.proxy.config.OutlierDetection;
 import dev.trellis.proxy.config.RetryBudget;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
+import io.envoyproxy.envoy.type.v3.Int64Range;
 import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -127,10 +130,10 @@ final class ClusterPolicyDecoder {
         if (http.getPath().isEmpty()) {
             throw new XdsResourceException(TYPE, name, "health_checks[0].http_health_check.path: \"\" (expected: a path)");
         }
-        if (http.getExpectedStatusesCount() > 0 || http.getRetriableStatusesCount() > 0) {
-            throw new XdsResourceException(TYPE, name, "health_checks[0].http_health_check.expected_statuses: set "
-                    + "(expected: none; 200 is healthy)");
-        }
+        List<HealthCheck.StatusRange> expected = http.getExpectedStatusesCount() == 0 ? HealthCheck.OK_ONLY
+                : statusRanges(http.getExpectedStatusesList(), name, "health_checks[0].http_health_check.expected_statuses");
+        List<HealthCheck.StatusRange> retriable =
+                statusRanges(http.getRetriableStatusesList(), name, "health_checks[0].http_health_check.retriable_statuses");
         Duration timeout = positive(h.hasTimeout(), h.getTimeout(), name, "health_checks[0].timeout");
         Duration interval = positive(h.hasInterval(), h.getInterval(), name, "health_checks[0].interval");
         if (!h.hasUnhealthyThreshold() || !h.hasHealthyThreshold()) {
@@ -138,7 +141,22 @@ final class ClusterPolicyDecoder {
         }
         int unhealthy = capped(true, h.getUnhealthyThreshold(), 0);
         int healthy = capped(true, h.getHealthyThreshold(), 0);
-        return build(name, "health_checks[0]", () -> new HealthCheck(http.getPath(), interval, timeout, unhealthy, healthy));
+        return build(name, "health_checks[0]", () -> new HealthCheck(http.getPath(), interval, timeout, unhealthy, healthy,
+                expected, retriable));
+    }
+
+    /** Envoy's Int64Range list: each [start, end) within [100, 600). */
+    private static List<HealthCheck.StatusRange> statusRanges(List<Int64Range> ranges, String name, String field) {
+        List<HealthCheck.StatusRange> out = new ArrayList<>(ranges.size());
+        for (int i = 0; i < ranges.size(); i++) {
+            Int64Range r = ranges.get(i);
+            if (r.getStart() < 100 || r.getEnd() > 600 || r.getStart() >= r.getEnd()) {
+                throw new XdsResourceException(TYPE, name, field + "[" + i + "]: [" + r.getStart() + ", " + r.getEnd()
+                        + ") (expected: a non-empty range within [100, 600))");
+            }
+            out.add(new HealthCheck.StatusRange((int) r.getStart(), (int) r.getEnd()));
+        }
+        return out;
     }
 
     static RetryBudget retryBudget(Cluster c) {

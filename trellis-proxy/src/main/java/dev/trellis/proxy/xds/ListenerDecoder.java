@@ -6,9 +6,12 @@ import com.google.protobuf.Message;
 import dev.trellis.config.xds.TlsTranslator;
 import dev.trellis.config.xds.XdsNames;
 import dev.trellis.proxy.config.Authorization;
+import dev.trellis.proxy.config.IdleTimeouts;
 import dev.trellis.proxy.config.ListenerConfig;
 import dev.trellis.proxy.config.ListenerConfig.Direction;
 import dev.trellis.proxy.config.ListenerConfig.ListenerProtocol;
+import dev.trellis.proxy.config.ListenerTelemetry;
+import dev.trellis.proxy.telemetry.tracing.TracingEnvironment;
 import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
@@ -30,7 +33,8 @@ import java.util.Set;
  * LDS Listener to {@link ListenerConfig}. The shapes the proxy applies: one filter chain with an HTTP
  * connection manager (routes by RDS) or a tcp_proxy; or, with the http_inspector listener filter, an
  * HTTP chain matched on application protocols plus a tcp_proxy default chain (protocol detection).
- * Direction comes from traffic_direction, else from the name ("inbound" is inbound).
+ * Direction comes from traffic_direction, else from the name ("inbound" is inbound). Tracing and the access log
+ * come from the connection manager (see {@link TelemetryDecoder}), completed from the sidecar's environment.
  */
 public final class ListenerDecoder {
     static final String TYPE = "listener";
@@ -40,6 +44,11 @@ public final class ListenerDecoder {
     private ListenerDecoder() {}
 
     public static ListenerConfig decode(Listener l) {
+        return decode(l, TracingEnvironment.system());
+    }
+
+    /** @param env the OpenTelemetry environment variables that complete the mesh's tracing settings */
+    public static ListenerConfig decode(Listener l, TracingEnvironment env) {
         String name = l.getName();
         if (name.isEmpty()) {
             throw new XdsResourceException(TYPE, name, "name: \"\" (expected: a name)");
@@ -66,6 +75,8 @@ public final class ListenerDecoder {
         String tcpCluster = null;
         TlsDecoder.Chains tls = new TlsDecoder.Chains();
         Authorization authorization = null;
+        ListenerTelemetry telemetry = null;
+        IdleTimeouts idleTimeouts = null;
         List<FilterChain> chains = new ArrayList<>(l.getFilterChainsList());
         if (l.hasDefaultFilterChain()) {
             chains.add(l.getDefaultFilterChain());
@@ -86,8 +97,15 @@ public final class ListenerDecoder {
             String f = field + ".filters[0]";
             switch (filter.getName()) {
                 case XdsNames.HTTP_CONNECTION_MANAGER -> {
-                    AuthorizationDecoder.Decoded rbac = AuthorizationDecoder.decode(
-                            unpack(filter.getTypedConfig(), HttpConnectionManager.class, name, f), name, f);
+                    HttpConnectionManager hcm = unpack(filter.getTypedConfig(), HttpConnectionManager.class, name, f);
+                    ListenerTelemetry t = TelemetryDecoder.decode(hcm, env, name, f);
+                    if (telemetry != null && !telemetry.equals(t)) {
+                        throw new XdsResourceException(TYPE, name, f + ": tracing or access_log that differ from the listener's "
+                                + "other HTTP chain (expected: the same on every chain)");
+                    }
+                    telemetry = t;
+                    idleTimeouts = IdleTimeoutDecoder.decode(hcm, idleTimeouts, name, f);
+                    AuthorizationDecoder.Decoded rbac = AuthorizationDecoder.decode(hcm, name, f);
                     if (authorization != null && !authorization.equals(rbac.authorization())) {
                         throw new XdsResourceException(TYPE, name, f + ".http_filters: RBAC filters that differ from the listener's "
                                 + "other HTTP chain (expected: the same policies on every chain)");
@@ -120,9 +138,10 @@ public final class ListenerDecoder {
         if (detect && detectTimeout.isZero()) {
             throw new XdsResourceException(TYPE, name, "listener_filters_timeout: 0s (expected: > 0 with http_inspector)");
         }
-        return new ListenerConfig(name, direction, port, protocol, routeTable, tcpCluster, detect,
+        ListenerConfig decoded = new ListenerConfig(name, direction, port, protocol, routeTable, tcpCluster, detect,
                 detectTimeout.isZero() ? ListenerConfig.DEFAULT_DETECT_TIMEOUT : detectTimeout, tls.mode(),
-                authorization == null ? Authorization.NONE : authorization);
+                authorization == null ? Authorization.NONE : authorization, telemetry == null ? ListenerTelemetry.NONE : telemetry);
+        return idleTimeouts == null ? decoded : decoded.withIdleTimeouts(idleTimeouts);
     }
 
     /** Only application protocol (the http_inspector's result) and transport protocol (tls_inspector's) matching is applied. */

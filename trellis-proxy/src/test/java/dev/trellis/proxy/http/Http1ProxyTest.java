@@ -108,7 +108,7 @@ class Http1ProxyTest {
         HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + caller.admin() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body())
-                .contains("request_total{direction=\"outbound\",src_service=\"web\",dst_service=\"catalog\",route=\"default\"} 2")
+                .contains("request_total{direction=\"outbound\",src_service=\"web\",dst_service=\"catalog\",route=\"default\",tls=\"false\",server_id=\"\"} 2")
                 .contains("status_code=\"500\",grpc_status=\"\",classification=\"failure\"} 1")
                 .contains("response_latency_ms_bucket{");
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.trellis.proxy.config.ClusterConfig.UpstreamProtocol;
 import dev.trellis.proxy.config.Endpoint;
+import dev.trellis.proxy.config.RateLimit;
 import dev.trellis.proxy.config.RetryPolicy;
 import dev.trellis.proxy.config.Route;
 import dev.trellis.proxy.config.RouteAction;
@@ -153,6 +154,27 @@ class TelemetryHookTest {
         assertThat(o.endpoint()).isNull();
         assertThat(o.upstreamNanos()).isEqualTo(-1);
         assertThat(o.responseBytes()).isEqualTo(response.body().getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    @Test
+    void aRateLimitedRequestStillNamesItsRoute() throws Exception {
+        TestBackend backend = closing(TestBackend.start("catalog"));
+        RouteAction action = new RouteAction(List.of(new RouteAction.WeightedCluster("catalog", 1)), Duration.ZERO,
+                RetryPolicy.NONE, null, new RateLimit(1, 1, Duration.ofHours(1)));
+        RecordingTelemetry recorder = new RecordingTelemetry();
+        ProxyUnderTest p = proxy(Snapshots.builder().service("catalog", UpstreamProtocol.HTTP1,
+                List.of(new Route("limited", RouteMatch.ANY, action)), Endpoint.of("127.0.0.1", backend.port())), recorder);
+
+        assertThat(send(p, "catalog", "/echo", null).statusCode()).isEqualTo(200);
+        assertThat(send(p, "catalog", "/echo", null).statusCode()).isEqualTo(429);
+
+        ended(only(recorder));
+        Recorded limited = only(recorder);
+        RequestOutcome o = ended(limited);
+        assertThat(limited.calls).containsExactly("route catalog limited catalog", "end");
+        assertThat(o.proxyError()).isEqualTo("rate-limited");
+        assertThat(o.status()).isEqualTo(429);
+        assertThat(o.attempts()).isZero();
     }
 
     @Test

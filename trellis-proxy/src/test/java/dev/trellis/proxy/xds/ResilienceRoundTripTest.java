@@ -182,7 +182,9 @@ class ResilienceRoundTripTest {
                 new CircuitBreakers(100, 10, 200, 5),
                 new RetryBudget(0.5, 5, Duration.ofSeconds(20)),
                 new OutlierDetection(0, 2, Duration.ofSeconds(5), Duration.ofSeconds(15), 30, 3, 50, 2.5, 40),
-                new HealthCheck("/healthz", Duration.ofSeconds(2), Duration.ofMillis(500), 2, 3)));
+                // every unexpected status counts towards the threshold, as the YAML promises
+                new HealthCheck("/healthz", Duration.ofSeconds(2), Duration.ofMillis(500), 2, 3, HealthCheck.OK_ONLY,
+                        java.util.List.of(new HealthCheck.StatusRange(100, 600)))));
         assertThat(cluster("ratings.default")).isEqualTo(new ClusterConfig("ratings.default", "ratings",
                 UpstreamProtocol.HTTP2, LbPolicy.LEAST_REQUEST, Duration.ofSeconds(1), Duration.ofSeconds(60),
                 CircuitBreakers.DEFAULT, new RetryBudget(0.05, 10, Duration.ofSeconds(10)), null, null));

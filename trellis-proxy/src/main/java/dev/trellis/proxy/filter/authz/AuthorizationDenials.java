@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class AuthorizationDenials {
     public static final String REASON_HEADER = "trellis-authz-reason";
+    /** The {@code trellis-error} cause of a denial. */
+    public static final String CAUSE = "forbidden";
     static final int PERMISSION_DENIED = 7;
 
     private AuthorizationDenials() {}
@@ -28,7 +30,7 @@ public final class AuthorizationDenials {
             r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/grpc")
                     .set("grpc-status", Integer.toString(PERMISSION_DENIED))
                     .set("grpc-message", "RBAC: access denied: " + ascii(reason))
-                    .set("trellis-error", "forbidden")
+                    .set("trellis-error", CAUSE)
                     .set(REASON_HEADER, ascii(reason))
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
             return r;
@@ -37,7 +39,7 @@ public final class AuthorizationDenials {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN,
                 ByteBufUtil.writeUtf8(alloc, body));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-                .set("trellis-error", "forbidden")
+                .set("trellis-error", CAUSE)
                 .set(REASON_HEADER, ascii(reason))
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.getBytes(StandardCharsets.UTF_8).length);
         return r;

@@ -70,6 +70,7 @@ public final class AuthorizationHandler extends ChannelDuplexHandler {
         HttpHeaders h = request.headers();
         String ct = h.get(HttpHeaderNames.CONTENT_TYPE);
         FullHttpResponse response = AuthorizationDenials.response(d, ct != null && ct.startsWith("application/grpc"), ctx.alloc());
+        listener.telemetry().reportRejected(listener.direction(), request, ctx.channel(), response, AuthorizationDenials.CAUSE);
         ReferenceCountUtil.release(request);
         dropping = !(request instanceof LastHttpContent) || !http2; // the rest of this request (HTTP/1.1: of the connection)
         if (http2) {

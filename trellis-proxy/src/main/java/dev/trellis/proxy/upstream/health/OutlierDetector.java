@@ -1,6 +1,7 @@
 package dev.trellis.proxy.upstream.health;
 
 import dev.trellis.proxy.config.OutlierDetection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,7 +11,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Passive health of a cluster's endpoints, shared by every event loop: consecutive failures eject an endpoint for
- * a time that grows with each ejection; never more than the max ejection percentage at once. Balancers watch
+ * a time that grows with each ejection, and so does a success rate far below the others' (evaluated once per
+ * interval, see {@link SuccessRateOutliers}); never more than the max ejection percentage at once. Balancers watch
  * {@link #version()} and rebuild their candidate lists when it moves.
  */
 public final class OutlierDetector {
@@ -21,10 +23,14 @@ public final class OutlierDetector {
     private final AtomicInteger ejected = new AtomicInteger();
     private final AtomicLong nextUnejectNanos = new AtomicLong(Long.MAX_VALUE);
     private final LongAdder ejections = new LongAdder();
+    private final LongAdder successRateEjections = new LongAdder();
+    private final AtomicLong nextSweepNanos;
+    private volatile int clusterSize;
 
     public OutlierDetector(OutlierDetection config, LongSupplier clockNanos) {
         this.config = config;
         this.clockNanos = clockNanos;
+        this.nextSweepNanos = new AtomicLong(clockNanos.getAsLong() + config.interval().toNanos());
     }
 
     public OutlierDetection config() {
@@ -43,11 +49,28 @@ public final class OutlierDetector {
         return ejected.get();
     }
 
+    /** Ejections for a success rate below the others'. */
+    public long successRateEjectionsTotal() {
+        return successRateEjections.sum();
+    }
+
+    private boolean successRateOn() {
+        return config.successRateMinimumHosts() > 0;
+    }
+
     /** An attempt's outcome: {@code status} 0 means it never got a response (connect failure, reset, timeout). */
     public void report(String endpoint, int status, int clusterSize) {
         EndpointHealth h = endpoints.computeIfAbsent(endpoint, e -> new EndpointHealth());
         boolean gatewayFailure = status == 0 || status == 502 || status == 503 || status == 504;
         boolean serverError = status == 0 || status >= 500;
+        if (successRateOn()) {
+            this.clusterSize = clusterSize;
+            h.requests.increment();
+            if (!serverError) {
+                h.successes.increment();
+            }
+            sweepIfDue();
+        }
         if (!serverError) {
             h.consecutive5xx.set(0);
             h.consecutiveGateway.set(0);
@@ -62,16 +85,40 @@ public final class OutlierDetector {
         }
     }
 
-    private void eject(EndpointHealth h, int clusterSize) {
+    /** Once per interval, whichever event loop gets here first: ejects success-rate outliers of the interval past. */
+    private void sweepIfDue() {
+        long due = nextSweepNanos.get();
+        long now = clockNanos.getAsLong();
+        if (now < due || !nextSweepNanos.compareAndSet(due, now + config.interval().toNanos())) {
+            return;
+        }
+        Map<String, SuccessRateOutliers.Counts> counts = new HashMap<>();
+        endpoints.forEach((endpoint, h) -> {
+            long requests = h.requests.sumThenReset();
+            long successes = h.successes.sumThenReset();
+            if (h.ejectedUntilNanos <= now) {
+                counts.put(endpoint, new SuccessRateOutliers.Counts(requests, successes));
+            }
+        });
+        for (String endpoint : SuccessRateOutliers.of(counts, config.successRateMinimumHosts(), config.successRateRequestVolume(),
+                config.successRateStdevFactor())) {
+            if (eject(endpoints.get(endpoint), clusterSize)) {
+                successRateEjections.increment();
+            }
+        }
+    }
+
+    /** Ejects unless already ejected or at the max ejection percentage; true when it did. */
+    private boolean eject(EndpointHealth h, int clusterSize) {
         long now = clockNanos.getAsLong();
         if (h.ejectedUntilNanos > now) {
-            return;
+            return false;
         }
         // at least one endpoint may always be ejected, as Envoy does
         int max = Math.max(1, clusterSize * config.maxEjectionPercent() / 100);
         synchronized (this) {
             if (ejected.get() >= max || h.ejectedUntilNanos > now) {
-                return;
+                return false;
             }
             int times = ++h.ejectionCount;
             long until = now + config.baseEjectionTime().toNanos() * times;
@@ -82,6 +129,7 @@ public final class OutlierDetector {
             ejections.increment();
             nextUnejectNanos.accumulateAndGet(until, Math::min);
             version.incrementAndGet();
+            return true;
         }
     }
 
@@ -118,6 +166,8 @@ public final class OutlierDetector {
     private static final class EndpointHealth {
         final AtomicInteger consecutive5xx = new AtomicInteger();
         final AtomicInteger consecutiveGateway = new AtomicInteger();
+        final LongAdder requests = new LongAdder();
+        final LongAdder successes = new LongAdder();
         volatile long ejectedUntilNanos;
         int ejectionCount;
     }

@@ -5,6 +5,9 @@ import dev.trellis.proxy.config.Endpoint;
 import dev.trellis.proxy.config.UpstreamTls;
 import dev.trellis.proxy.tls.OutboundTls;
 import dev.trellis.proxy.tls.ProxyTls;
+import dev.trellis.proxy.upstream.ProxyError;
+import dev.trellis.proxy.upstream.ProxyException;
+import java.util.function.Function;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import dev.trellis.proxy.transport.Transport;
@@ -14,7 +17,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 
@@ -31,6 +36,7 @@ public final class Connector {
     private final ProxyTls tls;
     /** Endpoint host names resolve asynchronously (hosts file, then DNS): never a blocking lookup on an event loop. */
     private final DnsAddressResolverGroup resolver;
+    private volatile Function<String, ConnectionLimiter> limits = cluster -> ConnectionLimiter.UNLIMITED;
 
     /** Mutual TLS from the environment (see {@link ProxyTls#fromEnvironment()}). */
     public Connector(Transport transport) {
@@ -49,9 +55,35 @@ public final class Connector {
         return tls;
     }
 
-    /** Opaque bytes (TCP proxying): TLS without ALPN when the endpoint is meshed. */
+    /** Where opaque TCP connections find their cluster's connection limit (HTTP pools apply theirs themselves). */
+    public void limitConnections(Function<String, ConnectionLimiter> limits) {
+        this.limits = limits;
+    }
+
+    /**
+     * Opaque bytes (TCP proxying): TLS without ALPN when the endpoint is meshed. At the cluster's connection limit the
+     * future fails at once with {@link ProxyError#OVERFLOW} (Envoy's tcp_proxy closes the downstream connection then).
+     */
     public ChannelFuture connect(EventLoop loop, Endpoint endpoint, ClusterConfig cluster, ChannelHandler initializer) {
-        return connect(loop, endpoint, cluster, initializer, OutboundTls.Alpn.NONE);
+        ConnectionLimiter limiter = limits.apply(cluster.name());
+        if (!limiter.tryAcquire()) {
+            limiter.overflowed();
+            return refused(loop, cluster, limiter);
+        }
+        ChannelFuture f = connect(loop, endpoint, cluster, initializer, OutboundTls.Alpn.NONE);
+        f.channel().closeFuture().addListener(x -> limiter.release());
+        return f;
+    }
+
+    /** A failed connect that never reached the network: a channel that is registered, closed and failed at once. */
+    private ChannelFuture refused(EventLoop loop, ClusterConfig cluster, ConnectionLimiter limiter) {
+        Channel ch = new Bootstrap().group(loop).channel(transport.clientChannel()).handler(new ChannelInboundHandlerAdapter())
+                .register().channel();
+        ChannelPromise refused = new DefaultChannelPromise(ch, loop);
+        ch.close();
+        refused.setFailure(new ProxyException(ProxyError.OVERFLOW, cluster.name() + " has " + limiter.max()
+                + " connections open", null));
+        return refused;
     }
 
     public ChannelFuture connect(EventLoop loop, Endpoint endpoint, ClusterConfig cluster, ChannelHandler initializer,

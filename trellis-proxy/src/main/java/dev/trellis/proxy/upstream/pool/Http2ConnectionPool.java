@@ -27,33 +27,60 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Multiplexed HTTP/2 connections to one endpoint, owned by one event loop: requests open streams on a
- * shared connection; another connection opens only when the peer's stream limit is reached. A connection
- * opened before the TLS settings changed (mutual TLS turned on, a first identity arrived, another peer
- * identity expected) takes no new streams and closes once idle; its open streams finish undisturbed.
+ * Multiplexed HTTP/2 connections of one cluster to one endpoint, owned by one event loop: requests open streams on a
+ * shared connection; another connection opens only when the peer's stream limit is reached, and only under the
+ * cluster's {@link ConnectionLimiter} (at the limit a request waits, as a pending request, for a stream on a
+ * connection of this pool or for a slot). A connection opened before the TLS settings changed (mutual TLS turned
+ * on, a first identity arrived, another peer identity expected) takes no new streams and closes once idle; its open
+ * streams finish undisturbed.
  */
-public final class Http2ConnectionPool {
+public final class Http2ConnectionPool implements ConnectionLimiter.Member {
     /** Generous windows: a stream is paused by flow control, not by a tiny default window. */
     static final int WINDOW = 1024 * 1024;
 
     private final EventLoop loop;
     private final Endpoint endpoint;
     private final Connector connector;
+    private final ConnectionLimiter limiter;
     private final List<Connection> connections = new ArrayList<>(2);
+    private final PendingRequests pending;
 
+    /** A pool outside any connection limit. */
     public Http2ConnectionPool(EventLoop loop, Endpoint endpoint, Connector connector) {
+        this(loop, endpoint, connector, ConnectionLimiter.UNLIMITED);
+    }
+
+    public Http2ConnectionPool(EventLoop loop, Endpoint endpoint, Connector connector, ConnectionLimiter limiter) {
         this.loop = loop;
         this.endpoint = endpoint;
         this.connector = connector;
+        this.limiter = limiter;
+        this.pending = new PendingRequests(loop, limiter, this, endpoint);
+    }
+
+    public ConnectionLimiter limiter() {
+        return limiter;
     }
 
     /** A new stream whose pipeline speaks HttpObjects and ends in an {@link UpstreamHandler}. */
     public Future<Channel> openStream(ClusterConfig cluster) {
         Connection c = usableConnection(cluster);
+        if (c == null) {
+            if (!pending.isEmpty() || !limiter.tryAcquire()) {
+                limiter.overflowed();
+                return pending.add(cluster, false);
+            }
+            c = connect(cluster);
+        }
+        return streamOn(c);
+    }
+
+    private Future<Channel> streamOn(Connection c) {
         Promise<Channel> p = loop.newPromise();
         c.ready.addListener(done -> {
             if (!done.isSuccess()) {
                 connections.remove(c);
+                c.channel.close();
                 p.setFailure(done.cause());
                 return;
             }
@@ -66,7 +93,9 @@ public final class Http2ConnectionPool {
                 }
             }).open().addListener(opened -> {
                 if (opened.isSuccess()) {
-                    p.setSuccess((Channel) opened.getNow());
+                    Channel stream = (Channel) opened.getNow();
+                    stream.closeFuture().addListener(x -> loop.execute(() -> onStreamClosed(c)));
+                    p.setSuccess(stream);
                 } else {
                     p.setFailure(opened.cause());
                 }
@@ -75,15 +104,72 @@ public final class Http2ConnectionPool {
         return p;
     }
 
+    /** A usable connection of this pool, or null when a new one is needed. */
     private Connection usableConnection(ClusterConfig cluster) {
         for (Connection c : connections) {
             if (c.usable() && (!c.ready.isDone() || connector.reusable(c.channel, endpoint, cluster))) {
                 return c;
             }
         }
-        Connection c = connect(cluster);
-        connections.add(c);
-        return c;
+        return null;
+    }
+
+    /** A stream ended: its capacity goes to a waiting request, or an unused connection to another pool's. */
+    private void onStreamClosed(Connection c) {
+        if (!pending.isEmpty()) {
+            serve();
+        } else if (c.unused()) {
+            if (limiter.hasWaiters()) {
+                c.channel.close();
+            } else {
+                limiter.holdsIdle(this, true);
+            }
+        }
+    }
+
+    @Override
+    public void wake() {
+        loop.execute(() -> {
+            pending.woken();
+            if (!serve()) {
+                limiter.passOn();
+            }
+        });
+    }
+
+    /** Opens streams for waiting requests, oldest first, on connections of this pool or on a new one; true when it took a slot. */
+    private boolean serve() {
+        boolean tookSlot = false;
+        PendingRequests.Waiter w;
+        while ((w = pending.peek()) != null) {
+            Connection c = usableConnection(w.cluster());
+            if (c == null) {
+                if (!limiter.tryAcquire()) {
+                    pending.register();
+                    return tookSlot;
+                }
+                tookSlot = true;
+                c = connect(w.cluster());
+            }
+            pending.poll().follow(streamOn(c));
+        }
+        return tookSlot;
+    }
+
+    @Override
+    public void giveUpIdle() {
+        loop.execute(() -> {
+            for (Connection c : connections) {
+                if (c.unused()) {
+                    c.channel.close();
+                    return;
+                }
+            }
+            limiter.holdsIdle(this, false);
+            if (limiter.hasWaiters()) {
+                limiter.askForIdle();
+            }
+        });
     }
 
     private Connection connect(ClusterConfig cluster) {
@@ -105,11 +191,17 @@ public final class Http2ConnectionPool {
             }
         }, OutboundTls.Alpn.H2);
         Connection c = new Connection(f);
-        f.channel().closeFuture().addListener(x -> connections.remove(c));
+        ConnectionLimiter slots = limiter;
+        f.channel().closeFuture().addListener(x -> {
+            connections.remove(c);
+            slots.release();
+        });
+        connections.add(c);
         return c;
     }
 
     public void closeAll() {
+        pending.failAll("the proxy is shutting down");
         for (Connection c : new ArrayList<>(connections)) {
             c.channel.close();
         }
@@ -137,6 +229,15 @@ public final class Http2ConnectionPool {
             }
             Http2FrameCodec codec = channel.pipeline().get(Http2FrameCodec.class);
             return codec != null && !codec.connection().goAwayReceived() && codec.connection().local().canOpenStream();
+        }
+
+        /** Connected, open and without a stream: it could close without disturbing anyone. */
+        boolean unused() {
+            if (!ready.isDone() || !ready.isSuccess() || !channel.isActive()) {
+                return false;
+            }
+            Http2FrameCodec codec = channel.pipeline().get(Http2FrameCodec.class);
+            return codec != null && codec.connection().numActiveStreams() == 0;
         }
     }
 
