@@ -1,5 +1,7 @@
 package dev.trellis.demo.metrics;
 
+import dev.trellis.controlplane.telemetry.MetricSample;
+import dev.trellis.controlplane.telemetry.PrometheusText;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,7 @@ import java.util.function.Predicate;
  *
  * @param nanoTime {@link System#nanoTime()} at the scrape
  */
-public record MetricsSnapshot(List<Sample> samples, long nanoTime) {
+public record MetricsSnapshot(List<MetricSample> samples, long nanoTime) {
     public MetricsSnapshot {
         samples = List.copyOf(samples);
     }
@@ -25,12 +27,15 @@ public record MetricsSnapshot(List<Sample> samples, long nanoTime) {
         return new MetricsSnapshot(PrometheusText.parse(text), nanoTime);
     }
 
+    /** A metric name with its labels: equal for the same series across scrapes. */
+    public record Series(String name, Map<String, String> labels) {}
+
     /** Values of the series of {@code name} whose labels pass {@code selector}. */
-    public Map<Sample.Series, Double> series(String name, Predicate<Map<String, String>> selector) {
-        Map<Sample.Series, Double> found = new HashMap<>();
-        for (Sample sample : samples) {
+    public Map<Series, Double> series(String name, Predicate<Map<String, String>> selector) {
+        Map<Series, Double> found = new HashMap<>();
+        for (MetricSample sample : samples) {
             if (sample.name().equals(name) && selector.test(sample.labels())) {
-                found.merge(sample.series(), sample.value(), Double::sum);
+                found.merge(new Series(sample.name(), sample.labels()), sample.value(), Double::sum);
             }
         }
         return found;
@@ -39,7 +44,7 @@ public record MetricsSnapshot(List<Sample> samples, long nanoTime) {
     /** The distinct values of {@code label} over the series of {@code name} that pass {@code selector}. */
     public Set<String> labelValues(String name, String label, Predicate<Map<String, String>> selector) {
         Set<String> values = new TreeSet<>();
-        for (Sample sample : samples) {
+        for (MetricSample sample : samples) {
             if (sample.name().equals(name) && selector.test(sample.labels())) {
                 values.add(sample.label(label));
             }

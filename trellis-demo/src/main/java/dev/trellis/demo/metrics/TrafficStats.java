@@ -1,5 +1,6 @@
 package dev.trellis.demo.metrics;
 
+import dev.trellis.controlplane.telemetry.MetricSample;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,8 +26,8 @@ public record TrafficStats(double responses, double successes, LatencyBuckets la
             MetricsSnapshot before, MetricsSnapshot after, Predicate<Map<String, String>> selector) {
         double responses = 0;
         double successes = 0;
-        Map<Sample.Series, Double> earlier = before.series(RESPONSES, selector);
-        for (Map.Entry<Sample.Series, Double> series : after.series(RESPONSES, selector).entrySet()) {
+        Map<MetricsSnapshot.Series, Double> earlier = before.series(RESPONSES, selector);
+        for (Map.Entry<MetricsSnapshot.Series, Double> series : after.series(RESPONSES, selector).entrySet()) {
             double delta = increase(earlier.getOrDefault(series.getKey(), 0.0), series.getValue());
             responses += delta;
             if (ResponseClass.isSuccess(series.getKey().labels())) {
@@ -40,7 +41,7 @@ public record TrafficStats(double responses, double successes, LatencyBuckets la
     /** The series' buckets summed by {@code le}, over every selected series. */
     private static LatencyBuckets buckets(MetricsSnapshot snapshot, Predicate<Map<String, String>> selector) {
         Map<Double, Double> byBound = new HashMap<>();
-        for (Sample sample : snapshot.samples()) {
+        for (MetricSample sample : snapshot.samples()) {
             if (sample.name().equals(LATENCY + "_bucket") && selector.test(sample.labels())) {
                 byBound.merge(parseBound(sample.label("le")), sample.value(), Double::sum);
             }
