@@ -7,8 +7,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Closes a downstream HTTP/1.1 connection that has had no request in flight for the idle timeout (Envoy's
@@ -17,19 +15,20 @@ import java.util.concurrent.TimeUnit;
  * Sits right after the codec, so it sees every request and every response part.
  */
 final class Http1IdleTimeout extends ChannelDuplexHandler {
-    private final long timeoutNanos;
+    private final long timeoutMillis;
+    private IdleClock clock;
     private int inFlight;
     private boolean informational;
     private boolean upgraded;
-    private long idleSinceNanos;
-    private ScheduledFuture<?> check;
 
     Http1IdleTimeout(long timeoutMillis) {
-        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        this.timeoutMillis = timeoutMillis;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        // the end of the request in flight starts the next idle period
+        clock = new IdleClock(timeoutMillis, () -> inFlight > 0 || upgraded, ctx::close);
         becameIdle(ctx);
     }
 
@@ -70,32 +69,14 @@ final class Http1IdleTimeout extends ChannelDuplexHandler {
     }
 
     private void becameIdle(ChannelHandlerContext ctx) {
-        if (upgraded || !ctx.channel().isActive()) {
-            return;
-        }
-        idleSinceNanos = System.nanoTime();
-        if (check == null) {
-            check = ctx.executor().schedule(() -> check(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void check(ChannelHandlerContext ctx) {
-        check = null;
-        if (inFlight > 0 || upgraded) {
-            return; // the end of the request in flight starts the next idle period
-        }
-        long idle = System.nanoTime() - idleSinceNanos;
-        if (idle >= timeoutNanos) {
-            ctx.close();
-        } else {
-            check = ctx.executor().schedule(() -> check(ctx), timeoutNanos - idle, TimeUnit.NANOSECONDS);
+        if (!upgraded && ctx.channel().isActive()) {
+            clock.becameIdle(ctx);
         }
     }
 
     private void cancel() {
-        if (check != null) {
-            check.cancel(false);
-            check = null;
+        if (clock != null) {
+            clock.cancel();
         }
     }
 }

@@ -8,8 +8,6 @@ import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2Stream;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Ends a downstream HTTP/2 connection that has had no open stream for the idle timeout (Envoy's connection
@@ -17,19 +15,23 @@ import java.util.concurrent.TimeUnit;
  * Installed after the HTTP/2 codec, whose stream events it follows.
  */
 final class Http2IdleTimeout extends ChannelInboundHandlerAdapter {
-    private final long timeoutNanos;
+    private final long timeoutMillis;
+    private IdleClock clock;
     private Http2FrameCodec codec;
-    private long idleSinceNanos;
-    private ScheduledFuture<?> check;
     private boolean closing;
 
     Http2IdleTimeout(long timeoutMillis) {
-        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        this.timeoutMillis = timeoutMillis;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         codec = ctx.pipeline().get(Http2FrameCodec.class);
+        // the last stream to close starts the next idle period
+        clock = new IdleClock(timeoutMillis, () -> codec.connection().numActiveStreams() > 0, () -> {
+            closing = true;
+            ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR)).addListener(ChannelFutureListener.CLOSE);
+        });
         codec.connection().addListener(new Http2ConnectionAdapter() {
             @Override
             public void onStreamClosed(Http2Stream stream) {
@@ -53,33 +55,14 @@ final class Http2IdleTimeout extends ChannelInboundHandlerAdapter {
     }
 
     private void becameIdle(ChannelHandlerContext ctx) {
-        if (closing || !ctx.channel().isActive()) {
-            return;
+        if (!closing && ctx.channel().isActive()) {
+            clock.becameIdle(ctx);
         }
-        idleSinceNanos = System.nanoTime();
-        if (check == null) {
-            check = ctx.executor().schedule(() -> check(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void check(ChannelHandlerContext ctx) {
-        check = null;
-        if (codec.connection().numActiveStreams() > 0) {
-            return; // the last stream to close starts the next idle period
-        }
-        long idle = System.nanoTime() - idleSinceNanos;
-        if (idle < timeoutNanos) {
-            check = ctx.executor().schedule(() -> check(ctx), timeoutNanos - idle, TimeUnit.NANOSECONDS);
-            return;
-        }
-        closing = true;
-        ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR)).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void cancel() {
-        if (check != null) {
-            check.cancel(false);
-            check = null;
+        if (clock != null) {
+            clock.cancel();
         }
     }
 }
