@@ -238,7 +238,10 @@ public final class DemoMesh {
                     + " /api/v1/instances; trellis apply --control-plane-api 127.0.0.1:" + controlPlane.port() + ")");
             lines.add("  dashboard      " + controlPlane.url() + "/dashboard/");
             lines.add("  xDS (ADS)      127.0.0.1:" + xdsPort);
+            String api = " --control-plane-api 127.0.0.1:" + controlPlane.port();
+            lines.add("  watch          trellis stat" + api + "   |   trellis top" + api + "   |   trellis tap web" + api);
         }
+        lines.add((controlPlane == null ? "  traces       " : "  traces         ") + tracesLine(System.getenv()));
         lines.add((controlPlane == null ? "  logs         " : "  logs           ") + logs);
         lines.add(String.format(Locale.ROOT, "  %-11s %8s %9s %8s  %s", "SIDECAR", "APP", "OUTBOUND", "INBOUND",
                 "ADMIN (GET /ready, /metrics, /config_dump)"));
@@ -254,6 +257,18 @@ public final class DemoMesh {
                 .map(d -> "  stops after " + d.toSeconds() + "s of traffic.")
                 .orElse("  Ctrl-C stops the mesh."));
         return List.copyOf(lines);
+    }
+
+    /** Sidecars inherit the OpenTelemetry variables the demo was started with (docs/tracing.md). */
+    static String tracesLine(Map<String, String> env) {
+        String exporter = env.getOrDefault("OTEL_TRACES_EXPORTER", "");
+        if (exporter.isBlank() || exporter.equals("none")) {
+            return "off: start the demo with OTEL_TRACES_EXPORTER=zipkin OTEL_TRACES_SAMPLER_ARG=1 (spans to Zipkin on"
+                    + " 127.0.0.1:9411; or otlp, see docs/tracing.md)";
+        }
+        String endpoint = env.getOrDefault(exporter.equals("zipkin") ? "OTEL_EXPORTER_ZIPKIN_ENDPOINT" : "OTEL_EXPORTER_OTLP_ENDPOINT",
+                "the default endpoint");
+        return exporter + " spans from every sidecar to " + endpoint + " (sampling " + env.getOrDefault("OTEL_TRACES_SAMPLER_ARG", "0.01") + ")";
     }
 
     /** One scrape per sidecar; a sidecar that does not answer is left out (its rows say so). */
