@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.trellis.demo.metrics.PrometheusText;
-import dev.trellis.demo.metrics.Sample;
+import dev.trellis.controlplane.telemetry.MetricSample;
+import dev.trellis.controlplane.telemetry.PrometheusText;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -214,7 +214,7 @@ class PrometheusIT {
             double counted = PrometheusText.parse(get("http://127.0.0.1:" + admins.get(service) + "/metrics")).stream()
                     .filter(x -> x.name().equals("response_total") && direction.equals(x.label("direction"))
                             && "catalog".equals(x.label("dst_service")))
-                    .mapToDouble(Sample::value).sum();
+                    .mapToDouble(MetricSample::value).sum();
             String q = "sum(response_total{service=\"" + service + "\",direction=\"" + direction + "\",dst_service=\"catalog\"})";
             Awaitility.await(q + " == " + counted).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> {
                 JsonNode r = query(q);
