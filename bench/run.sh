@@ -58,6 +58,8 @@ nice_cmd=()
 gen_java=("${nice_cmd[@]}" java -XX:+UseSerialGC -Xms256m -Xmx512m -XX:+AlwaysPreTouch -jar "$bench_jar")
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+# shellcheck source=bench/lib/pki.sh
+source "$root/bench/lib/pki.sh"
 
 # --- tools ------------------------------------------------------------------------------------------------
 ensure_tools() {
@@ -281,7 +283,7 @@ start_trellis_pair() {
   local a_out a_in a_admin a_app b_out b_in b_admin cfg="$run_dir/trellis-mesh.yaml" workers=() a_id=() b_id=()
   local name="trellis${1:+-$1}"
   if [[ "${1:-}" == mtls ]]; then
-    make_identities || return 1
+    make_identities "$run_dir/pki" backend bench-client || return 1
     a_id=(--identity-dir "$run_dir/pki/bench-client") b_id=(--identity-dir "$run_dir/pki/backend")
   fi
   alloc_port a_out a_in a_admin a_app b_out b_in b_admin
@@ -337,25 +339,6 @@ start_trellis_mtls_pair() {
     log "trellis-mtls: the client sidecar reports no workload identity"
     return 1
   fi
-}
-
-make_identities() {
-  command -v openssl >/dev/null || { log "trellis-mtls: openssl not installed"; return 1; }
-  local pki="$run_dir/pki" svc
-  mkdir -p "$pki"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-    -keyout "$pki/root.key" -out "$pki/root.pem" -subj "/O=Trellis bench/CN=bench root" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null || return 1
-  for svc in backend bench-client; do
-    mkdir -p "$pki/$svc"
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$pki/$svc/key.pem" \
-      -out "$pki/$svc/leaf.csr" -subj "/O=Trellis bench" 2>/dev/null || return 1
-    printf 'subjectAltName=URI:spiffe://cluster.local/ns/default/sa/%s\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\n' \
-      "$svc" >"$pki/$svc/ext.cnf"
-    openssl x509 -req -in "$pki/$svc/leaf.csr" -CA "$pki/root.pem" -CAkey "$pki/root.key" -CAcreateserial -days 2 \
-      -extfile "$pki/$svc/ext.cnf" -out "$pki/$svc/cert-chain.pem" 2>/dev/null || return 1
-    cp "$pki/root.pem" "$pki/$svc/root-cert.pem"
-  done
 }
 
 # --- load ---------------------------------------------------------------------------------------------------
