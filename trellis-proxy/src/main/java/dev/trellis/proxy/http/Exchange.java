@@ -3,7 +3,6 @@ package dev.trellis.proxy.http;
 import dev.trellis.proxy.config.ClusterConfig;
 import dev.trellis.proxy.config.EndpointSet;
 import dev.trellis.proxy.config.RetryPolicy;
-import dev.trellis.proxy.config.RetryPolicy.RetryOn;
 import dev.trellis.proxy.filter.fault.FaultDecision;
 import dev.trellis.proxy.filter.retry.Backoff;
 import dev.trellis.proxy.filter.retry.ReplayBuffer;
@@ -32,7 +31,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -357,7 +355,7 @@ final class Exchange {
             HttpResponse response = (HttpResponse) msg;
             int code = response.status().code();
             String grpcInHeaders = msg instanceof FullHttpResponse ? response.headers().get("grpc-status") : null;
-            if (!committed && retryableStatus(code, grpcInHeaders) && mayRetry(Attempt.Failure.RESET, true)) {
+            if (!committed && RetryConditions.retryableStatus(retry, code, grpcInHeaders) && mayRetry(Attempt.Failure.RESET, true)) {
                 ReferenceCountUtil.release(msg);
                 reportOutcome(a, code);
                 a.abandon();
@@ -449,46 +447,13 @@ final class Exchange {
         }
     }
 
-    private boolean retryableStatus(int code, String grpcInHeaders) {
-        var on = retry.retryOn();
-        if (on.contains(RetryOn.SERVER_ERROR) && code >= 500
-                || on.contains(RetryOn.GATEWAY_ERROR) && (code == 502 || code == 503 || code == 504)
-                || on.contains(RetryOn.RETRIABLE_STATUS_CODES) && retry.statusCodes().contains(code)) {
-            return true;
-        }
-        if (grpcInHeaders != null && !retry.grpcCodes().isEmpty()) {
-            try {
-                return retry.grpcCodes().contains(Integer.parseInt(grpcInHeaders.trim()));
-            } catch (NumberFormatException e) {
-                return false;
-            }
-        }
-        return false;
-    }
-
     /** Whether another attempt may start: conditions, attempts left, replayable body, deadline, budget, breaker. */
     private boolean mayRetry(Attempt.Failure failure, boolean byStatus) {
         if (done || committed || attempts > retry.maxRetries()) {
             return false;
         }
-        var on = retry.retryOn();
-        boolean neverProcessed = failure == Attempt.Failure.CONNECT || failure == Attempt.Failure.REFUSED;
-        if (!byStatus) {
-            boolean wanted;
-            switch (failure) {
-                case CONNECT: wanted = on.contains(RetryOn.CONNECT_FAILURE); break;
-                case REFUSED: wanted = on.contains(RetryOn.REFUSED_STREAM) || on.contains(RetryOn.RESET); break;
-                case RESET: wanted = on.contains(RetryOn.RESET); break;
-                default: wanted = on.contains(RetryOn.RESET) || on.contains(RetryOn.GATEWAY_ERROR) || on.contains(RetryOn.SERVER_ERROR);
-            }
-            if (!wanted) {
-                return false;
-            }
-        }
-        if (!neverProcessed || byStatus) {
-            if (!idempotent() && !retry.retryNonIdempotent() && !(grpc && !retry.grpcCodes().isEmpty())) {
-                return false;
-            }
+        if (!RetryConditions.allowed(retry, failure, byStatus, head.method(), grpc)) {
+            return false;
         }
         if (replay == null || !replay.replayable()) {
             return false;
@@ -508,12 +473,6 @@ final class Exchange {
             retrySlots++;
         }
         return true;
-    }
-
-    private boolean idempotent() {
-        HttpMethod m = head.method();
-        return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
-                || m.equals(HttpMethod.TRACE) || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE);
     }
 
     private void scheduleRetry(EndpointState failed, String reason) {
