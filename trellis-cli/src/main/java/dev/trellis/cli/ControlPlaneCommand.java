@@ -47,12 +47,16 @@ final class ControlPlaneCommand implements Callable<Integer> {
             description = "The certificate authority's directory: its root, or your own CA's files (default: DIR/.trellis/ca).")
     Path caDir;
 
+    @Option(names = "--no-local-tokens",
+            description = "Never hand out bootstrap tokens over POST /api/v1/tokens (by default loopback callers of an API bound to loopback get one).")
+    boolean noLocalTokens;
+
     @Override
     public Integer call() throws InterruptedException {
         ControlPlane cp;
         try {
             cp = ControlPlane.start(ControlPlaneOptions.builder(configDir).bindAddress(bind).xdsPort(xdsPort).apiPort(apiPort)
-                    .instanceTtl(instanceTtl).pollInterval(pollInterval).stateFile(stateFile).caDirectory(caDir).build());
+                    .instanceTtl(instanceTtl).pollInterval(pollInterval).stateFile(stateFile).caDirectory(caDir).localTokens(!noLocalTokens).build());
         } catch (RuntimeException e) {
             System.err.println("trellis control-plane: " + e.getMessage());
             return 1;

@@ -69,7 +69,7 @@ final class ProxyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ProxyOptions.Builder options = listeners.applyTo(ProxyOptions.builder(service)).namespace(namespace).appPort(appPort)
-                .identity(identity.source())
+                .identity(identity.source(source.controlPlane, service, namespace))
                 .drainTimeout(drainTimeout);
         if (source.controlPlane != null) {
             Sidecar sidecar;

@@ -84,15 +84,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String controlPlane = source.config != null ? null : source.controlPlane != null ? source.controlPlane : "127.0.0.1:15010";
         ProxyOptions.Builder options = listeners.applyTo(ProxyOptions.builder(service)).namespace(namespace).appPort(appPort)
-                .identity(identity.source())
+                .identity(identity.source(controlPlane, service, namespace))
                 .drainTimeout(drainTimeout);
         Sidecar sidecar;
         try {
             sidecar = source.config != null
                     ? Sidecar.standalone(options.build(), source.config)
-                    : Sidecar.controlPlane(options.build(), source.controlPlane != null ? source.controlPlane : "127.0.0.1:15010",
-                            labels, advertiseAddress, shutdownDelay, true);
+                    : Sidecar.controlPlane(options.build(), controlPlane, labels, advertiseAddress, shutdownDelay, true);
         } catch (RuntimeException e) {
             System.err.println("trellis run: " + e.getMessage());
             return 1;

@@ -79,6 +79,9 @@ final class Sidecar {
             proxy.drainAndStop();
             throw e;
         }
+        if (options.identity().fromCa()) {
+            ads.trustBundles(proxy.tls()); // the trust bundle comes pushed (SDS ROOTCA); polling is the fallback
+        }
         Sidecar sidecar = new Sidecar(proxy, ads, shutdownDelay, identity);
         String label = ads.label();
         AtomicBoolean configured = new AtomicBoolean();

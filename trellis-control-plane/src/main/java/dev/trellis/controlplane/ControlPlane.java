@@ -2,6 +2,7 @@ package dev.trellis.controlplane;
 
 import dev.trellis.config.dns.HostResolver;
 import dev.trellis.controlplane.api.ApiServer;
+import dev.trellis.controlplane.ca.CaGrpcService;
 import dev.trellis.controlplane.ca.CaOptions;
 import dev.trellis.controlplane.ca.CertificateAuthority;
 import dev.trellis.controlplane.registry.DnsRefresher;
@@ -13,6 +14,7 @@ import dev.trellis.controlplane.xds.NodeKey;
 import dev.trellis.controlplane.xds.ProxyStreams;
 import dev.trellis.controlplane.xds.SnapshotPublisher;
 import dev.trellis.controlplane.xds.StreamAwareWatcher;
+import dev.trellis.controlplane.xds.TrustBundleSecret;
 import dev.trellis.controlplane.xds.XdsServer;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import java.util.List;
@@ -39,9 +41,11 @@ public final class ControlPlane implements AutoCloseable {
     private final XdsServer xds;
     private final ApiServer api;
     private final ScheduledExecutorService housekeeping;
+    private final CertificateAuthority ca;
 
     private ControlPlane(ConfigDirectory directory, Registry registry, DnsRefresher dns, SnapshotPublisher publisher,
-                         XdsServer xds, ApiServer api, ScheduledExecutorService housekeeping) {
+                         XdsServer xds, ApiServer api, ScheduledExecutorService housekeeping, CertificateAuthority ca) {
+        this.ca = ca;
         this.directory = directory;
         this.registry = registry;
         this.dns = dns;
@@ -71,6 +75,9 @@ public final class ControlPlane implements AutoCloseable {
         SnapshotPublisher publisher = new SnapshotPublisher(cache, () -> directory.state().resources(), registry::meshInstances,
                 dns::current);
         publisherRef.set(publisher);
+        // the trust bundle (SDS "ROOTCA") goes to every proxy; a root rotation step pushes it at once
+        publisher.secrets(() -> List.of(TrustBundleSecret.of(ca.trustBundle())));
+        ca.onRootsChanged(publisher::changed);
         AtomicLong published = new AtomicLong(-1);
         directory.onChange(state -> {
             if (published.getAndSet(state.generation()) != state.generation()) {
@@ -89,10 +96,11 @@ public final class ControlPlane implements AutoCloseable {
         dns.watch(directory.state().resources().services());
 
         ProxyStreams streams = new ProxyStreams(publisher, registry, o.clock());
-        XdsServer xds = new XdsServer(o.bindAddress(), o.xdsPort(), streams, new StreamAwareWatcher(cache)).start();
+        XdsServer xds = new XdsServer(o.bindAddress(), o.xdsPort(), streams, new StreamAwareWatcher(cache),
+                List.of(CaGrpcService.of(ca))).start();
         ApiServer api;
         try {
-            api = new ApiServer(o.bindAddress(), o.apiPort(), directory, registry, streams, publisher, xds.port(), ca).start();
+            api = new ApiServer(o.bindAddress(), o.apiPort(), directory, registry, streams, publisher, xds.port(), ca, o.localTokens()).start();
         } catch (RuntimeException e) {
             xds.close();
             directory.close();
@@ -103,7 +111,7 @@ public final class ControlPlane implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(registry::expire, sweep, sweep, TimeUnit.MILLISECONDS);
         log.info("trellis control plane: config {}, xDS {}:{}, API {}:{}", directory.directory(), o.bindAddress(), xds.port(),
                 o.bindAddress(), api.port());
-        return new ControlPlane(directory, registry, dns, publisher, xds, api, housekeeping);
+        return new ControlPlane(directory, registry, dns, publisher, xds, api, housekeeping, ca);
     }
 
     public int xdsPort() {
@@ -116,6 +124,10 @@ public final class ControlPlane implements AutoCloseable {
 
     public ConfigDirectory directory() {
         return directory;
+    }
+
+    public CertificateAuthority ca() {
+        return ca;
     }
 
     public Registry registry() {

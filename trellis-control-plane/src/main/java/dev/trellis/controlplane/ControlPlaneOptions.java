@@ -15,6 +15,8 @@ import java.util.Objects;
  *                     stream broke)
  * @param stateFile    where registered instances are saved across restarts
  * @param caDirectory  the certificate authority's root (or user-supplied CA) and token key
+ * @param localTokens  hand out bootstrap tokens to loopback callers when the API is bound to loopback
+ *                     ({@code POST /api/v1/tokens}, for a local development mesh)
  */
 public record ControlPlaneOptions(
         Path configDir,
@@ -25,7 +27,8 @@ public record ControlPlaneOptions(
         Duration instanceTtl,
         Path stateFile,
         Path caDirectory,
-        Clock clock) {
+        Clock clock,
+        boolean localTokens) {
 
     public static final int DEFAULT_XDS_PORT = 15010;
     public static final int DEFAULT_API_PORT = 15080;
@@ -57,6 +60,7 @@ public record ControlPlaneOptions(
         private Path stateFile;
         private Path caDirectory;
         private Clock clock = Clock.systemUTC();
+        private boolean localTokens = true;
 
         private Builder(Path configDir) {
             this.configDir = configDir;
@@ -70,11 +74,12 @@ public record ControlPlaneOptions(
         public Builder stateFile(Path v) { this.stateFile = v; return this; }
         public Builder caDirectory(Path v) { this.caDirectory = v; return this; }
         public Builder clock(Clock v) { this.clock = v; return this; }
+        public Builder localTokens(boolean v) { this.localTokens = v; return this; }
 
         public ControlPlaneOptions build() {
             Path state = stateFile != null ? stateFile : configDir.resolve(".trellis").resolve("instances.json");
             Path ca = caDirectory != null ? caDirectory : configDir.resolve(".trellis").resolve("ca");
-            return new ControlPlaneOptions(configDir, bindAddress, xdsPort, apiPort, pollInterval, instanceTtl, state, ca, clock);
+            return new ControlPlaneOptions(configDir, bindAddress, xdsPort, apiPort, pollInterval, instanceTtl, state, ca, clock, localTokens);
         }
     }
 }

@@ -42,6 +42,11 @@ class RunCommandIT {
                 spec:
                   port: 8080
                   endpoints: [{address: "127.0.0.1:%d"}]
+                ---
+                apiVersion: trellis.dev/v1alpha1
+                kind: Service
+                metadata: {name: callee}
+                spec: {port: 8080, selector: {app: callee}}
                 """.formatted(backend.port()));
         xdsPort = SidecarProcess.freePort();
         apiPort = SidecarProcess.freePort();
@@ -66,8 +71,10 @@ class RunCommandIT {
     }
 
     private TrellisProcess run(String name, int appPort, int outbound, int admin, String script) throws Exception {
+        // no identity flags: the sidecar asks the local control plane for a token and gets mutual TLS by default
         TrellisProcess p = TrellisProcess.start(dir.resolve(name + ".log"), TrellisProcess.SIDECAR_JVM, List.of("run",
                 "--service", name, "--app-port", Integer.toString(appPort), "--control-plane", "127.0.0.1:" + xdsPort,
+                "--control-plane-api", "127.0.0.1:" + apiPort,
                 "--outbound-port", Integer.toString(outbound), "--inbound-port", Integer.toString(SidecarProcess.freePort()),
                 "--admin-port", Integer.toString(admin), "--shutdown-delay", "0s", "--", "sh", "-c", script));
         runs.add(p);
@@ -82,6 +89,28 @@ class RunCommandIT {
         assertThat(job.process.exitValue()).as(job.log()).isEqualTo(7);
         assertThat(job.log()).contains("hello from backend").contains("exited with 7; the sidecar drains");
         assertThat(instances()).as("a job that never listens is never registered").isEmpty();
+    }
+
+    @Test
+    void twoRunServicesTalkOverMutualTlsWithoutIdentityFlags() throws Exception {
+        int appPort = SidecarProcess.freePort();
+        int admin = SidecarProcess.freePort();
+        TrellisProcess callee = run("callee", appPort, SidecarProcess.freePort(), admin,
+                "exec python3 -m http.server %d --bind 127.0.0.1 >/dev/null 2>&1".formatted(appPort));
+        callee.awaitOk("http://127.0.0.1:" + admin + "/ready");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> instances().size() == 1);
+        int callerOutbound = SidecarProcess.freePort();
+        int callerAdmin = SidecarProcess.freePort();
+        TrellisProcess caller = run("caller", 1, callerOutbound, callerAdmin,
+                "for i in $(seq 1 60); do curl -sf -o /dev/null -H 'Host: callee' http://$TRELLIS_OUTBOUND/ && echo called && exit 0; sleep 0.5; done; exit 1");
+        assertThat(caller.process.waitFor(60, TimeUnit.SECONDS)).as(caller.log()).isTrue();
+        assertThat(caller.process.exitValue()).as(caller.log()).isZero();
+        assertThat(caller.log()).contains("local bootstrap token for spiffe://cluster.local/ns/default/sa/caller");
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics.lines().filter(l -> l.startsWith("request_total{") && l.contains("direction=\"inbound\"")))
+                .as(metrics).anyMatch(l -> l.contains("tls=\"true\"") && l.contains("client_id=\"spiffe://cluster.local/ns/default/sa/caller\""));
+        assertThat(callee.log()).contains("workload identity spiffe://cluster.local/ns/default/sa/callee from the CA at grpc://");
     }
 
     @Test

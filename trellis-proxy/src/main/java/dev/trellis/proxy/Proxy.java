@@ -2,6 +2,7 @@ package dev.trellis.proxy;
 
 import dev.trellis.proxy.admin.AdminServer;
 import dev.trellis.proxy.admin.ConfigDump;
+import dev.trellis.proxy.ca.GrpcCertificateIssuer;
 import dev.trellis.proxy.config.ListenerConfig;
 import dev.trellis.proxy.config.ProxySnapshot;
 import dev.trellis.proxy.http.DrainEvent;
@@ -75,7 +76,7 @@ public final class Proxy implements AdminServer.Admin {
         this.config = new ConfigStore(metrics);
         this.tracing = new TracingTelemetry(config, options.service());
         telemetry.add(tracing); // first: the observers after it see the trace context it sets upstream
-        this.connector = new Connector(transport, ProxyTls.from(options.identity()));
+        this.connector = new Connector(transport, ProxyTls.from(options.identity(), GrpcCertificateIssuer::new));
         this.upstreams = new Upstreams(connector, workers);
         this.accessLog = new AccessLog(config, metrics);
         this.tap = new Tap(options.service(), metrics);
@@ -119,6 +120,11 @@ public final class Proxy implements AdminServer.Admin {
                 .channel();
         servers.add(ch);
         return ch;
+    }
+
+    /** This proxy's mutual TLS state (it takes trust bundles pushed by the control plane). */
+    public ProxyTls tls() {
+        return connector.tls();
     }
 
     /** Where tracers, access logs and taps attach to the request path. */

@@ -32,6 +32,12 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(String bindAddress, int port, ConfigDirectory directory, Registry registry, ProxyStreams streams,
                      SnapshotPublisher publisher, int xdsPort, CertificateAuthority ca) {
+        this(bindAddress, port, directory, registry, streams, publisher, xdsPort, ca, false);
+    }
+
+    /** @param localTokens serve {@code POST /api/v1/tokens} (see {@link LocalTokensHandler}) */
+    public ApiServer(String bindAddress, int port, ConfigDirectory directory, Registry registry, ProxyStreams streams,
+                     SnapshotPublisher publisher, int xdsPort, CertificateAuthority ca, boolean localTokens) {
         try {
             server = HttpServer.create(new InetSocketAddress(bindAddress, port), 128);
         } catch (IOException e) {
@@ -43,6 +49,7 @@ public final class ApiServer implements AutoCloseable {
         server.createContext(StatusHandler.PATH, new StatusHandler(directory, registry, streams, publisher, xdsPort));
         server.createContext(PrometheusTargetsHandler.PATH, new PrometheusTargetsHandler(streams::streams));
         CaHandler.mount(server, ca);
+        server.createContext(LocalTokensHandler.PATH, new LocalTokensHandler(ca, localTokens, server.getAddress().getAddress()));
         scraper = new MetricsScraper(() -> ProxyTarget.of(streams), ScrapeOptions.defaults(), Clock.systemUTC());
         HttpClient admin = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         server.createContext(StatsHandler.PATH, new StatsHandler(scraper, streams));

@@ -32,6 +32,7 @@ public final class CertificateAuthority {
     private final IssuanceLimiter limiter;
     private final AtomicLong issued = new AtomicLong();
     private final Map<Reason, AtomicLong> refused = new EnumMap<>(Reason.class);
+    private final List<Runnable> rootListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile SigningCa signing;
 
     private CertificateAuthority(CaOptions options, CaDirectory directory, SigningCa signing) {
@@ -69,6 +70,11 @@ public final class CertificateAuthority {
 
     public List<X509Certificate> trustBundle() {
         return signing.trustBundle();
+    }
+
+    /** Runs {@code listener} after every step of a root rotation (the trust bundle or the signer changed). */
+    public void onRootsChanged(Runnable listener) {
+        rootListeners.add(listener);
     }
 
     public SigningCa signing() {
@@ -160,6 +166,13 @@ public final class CertificateAuthority {
         signing = directory.loadOrCreate(options.trustDomain(), options.clock().instant(), options.rootTtl());
         log.info("root rotation: signing with {}, {} trusted root(s)", signing.certificate().getSubjectX500Principal(),
                 signing.trustBundle().size());
+        for (Runnable l : rootListeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                log.warn("root rotation listener failed: {}", e.toString());
+            }
+        }
     }
 
     public long issuedCount() {

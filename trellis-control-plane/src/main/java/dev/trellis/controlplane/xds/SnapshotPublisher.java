@@ -8,6 +8,7 @@ import dev.trellis.config.xds.XdsResources;
 import dev.trellis.config.xds.XdsTranslator;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,6 +35,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final Supplier<ResourceSet> resources;
     private final Supplier<List<Instance>> instances;
     private final Supplier<ResolvedHosts> dns;
+    private volatile Supplier<List<Secret>> secrets = List::of;
     private final Map<NodeKey, Integer> groups = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "trellis-xds-publisher");
@@ -56,6 +58,14 @@ public final class SnapshotPublisher implements AutoCloseable {
         this.resources = Objects.requireNonNull(resources, "resources");
         this.instances = Objects.requireNonNull(instances, "instances");
         this.dns = Objects.requireNonNull(dns, "dns");
+    }
+
+    /**
+     * The SDS secrets every group is served (the trust bundle {@code ROOTCA}); call {@link #changed()} when
+     * they change. Set before the first stream joins.
+     */
+    public void secrets(Supplier<List<Secret>> secrets) {
+        this.secrets = Objects.requireNonNull(secrets, "secrets");
     }
 
     /** A stream of this group opened: make sure it has a snapshot before its first watch. */
@@ -108,12 +118,13 @@ public final class SnapshotPublisher implements AutoCloseable {
         var endpoints = interner.intern(xds.endpoints());
         var listeners = interner.intern(xds.listeners());
         var routes = interner.intern(xds.routes());
+        var secrets = interner.intern(this.secrets.get());
         Snapshot snapshot = Snapshot.create(
                 clusters.resources(), clusters.version(),
                 endpoints.resources(), endpoints.version(),
                 listeners.resources(), listeners.version(),
                 routes.resources(), routes.version(),
-                List.of(), "");
+                secrets.resources(), secrets.version());
         cache.setSnapshot(key, snapshot);
     }
 

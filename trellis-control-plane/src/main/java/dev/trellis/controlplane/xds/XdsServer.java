@@ -4,6 +4,7 @@ import io.envoyproxy.controlplane.cache.ConfigWatcher;
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,9 +20,16 @@ public final class XdsServer implements AutoCloseable {
     private final Server server;
 
     public XdsServer(String bindAddress, int port, ProxyStreams callbacks, ConfigWatcher watcher) {
+        this(bindAddress, port, callbacks, watcher, List.of());
+    }
+
+    /** @param more other services on the same port (the CA's {@code IstioCertificateService}) */
+    public XdsServer(String bindAddress, int port, ProxyStreams callbacks, ConfigWatcher watcher, List<ServerServiceDefinition> more) {
         V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(callbacks), watcher,
                 new DefaultExecutorGroup(), new IdentitySerializer());
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(bindAddress, port))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bindAddress, port));
+        more.forEach(builder::addService);
+        this.server = builder
                 .addService(discovery.getAggregatedDiscoveryServiceImpl())
                 .addService(discovery.getClusterDiscoveryServiceImpl())
                 .addService(discovery.getEndpointDiscoveryServiceImpl())

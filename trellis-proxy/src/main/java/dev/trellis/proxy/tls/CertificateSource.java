@@ -1,5 +1,7 @@
 package dev.trellis.proxy.tls;
 
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -9,6 +11,12 @@ import java.util.function.Consumer;
 public interface CertificateSource extends AutoCloseable {
 
     void start(Consumer<WorkloadIdentity> onIdentity);
+
+    /** A trust bundle pushed by the control plane; only a source fed by the control plane's CA uses it. */
+    default void trustBundlePushed(List<X509Certificate> roots) {}
+
+    /** Whether pushes arrive (see {@link TrustBundleListener}). */
+    default void trustBundlePushLive(boolean live) {}
 
     /** For logs: "files in /etc/trellis/identity", "CA at 127.0.0.1:15080". */
     String describe();

@@ -9,7 +9,8 @@ import java.util.Map;
  * bootstrap token; or nowhere (no mutual TLS until one is configured).
  *
  * @param identityDir   cert-chain.pem, key.pem and root-cert.pem, watched for rotation; null when not from files
- * @param caAddress     host:port (or URL) of the control plane's API, whose CA signs this proxy's certificates
+ * @param caAddress     the control plane's CA, which signs this proxy's certificates: {@code grpc://HOST:PORT} (its
+ *                      xDS port, Istio's certificate service), or {@code http://HOST:PORT} or a bare HOST:PORT (its REST API)
  * @param token         the bootstrap token itself, or null
  * @param tokenFile     a file holding the bootstrap token (re-read at each renewal), or null
  * @param certTtl       the certificate lifetime to ask the CA for; null for the CA's default
@@ -18,6 +19,8 @@ import java.util.Map;
 public record IdentitySource(Path identityDir, String caAddress, String token, Path tokenFile, Duration certTtl,
                              Duration bundleRefresh) {
 
+    /** The scheme of a CA address reached over gRPC. */
+    public static final String GRPC_SCHEME = "grpc://";
     public static final Duration DEFAULT_BUNDLE_REFRESH = Duration.ofSeconds(30);
     public static final IdentitySource NONE = new IdentitySource(null, null, null, null, null, DEFAULT_BUNDLE_REFRESH);
 

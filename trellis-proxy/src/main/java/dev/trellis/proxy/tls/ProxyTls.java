@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * identity (a renewal, a rotated root) builds new contexts off the event loops and swaps them in with one
  * volatile write: new connections use them, established connections carry on undisturbed.
  */
-public final class ProxyTls implements AutoCloseable {
+public final class ProxyTls implements AutoCloseable, TrustBundleListener {
     private static final Logger log = LoggerFactory.getLogger(ProxyTls.class);
 
     /** The contexts of one identity. {@code clientH2}/{@code clientHttp1} offer that ALPN; {@code clientOpaque} none. */
@@ -58,6 +58,18 @@ public final class ProxyTls implements AutoCloseable {
 
     /** Starts the identity source the proxy was configured with; {@link IdentitySource#NONE} gives {@link #none()}. */
     public static ProxyTls from(IdentitySource source) {
+        return from(source, address -> {
+            throw new IllegalArgumentException("CA address " + address + ": gRPC is not available here (expected: http://HOST:PORT)");
+        });
+    }
+
+    /**
+     * As {@link #from(IdentitySource)}, with the CA reached over gRPC when its address is {@code grpc://HOST:PORT}
+     * (the control plane's xDS port).
+     *
+     * @param grpc makes the gRPC issuer for a HOST:PORT
+     */
+    public static ProxyTls from(IdentitySource source, java.util.function.Function<String, CertificateIssuer> grpc) {
         if (source.fromFiles()) {
             return from(new FileCertificateSource(source.identityDir(), Duration.ofSeconds(1)));
         }
@@ -76,8 +88,10 @@ public final class ProxyTls implements AutoCloseable {
                     throw new java.io.UncheckedIOException("token file " + file + ": " + e.getMessage(), e);
                 }
             };
-            URI base = URI.create(ca.startsWith("http") ? ca : "http://" + ca);
-            return from(new CaCertificateSource(base, token, source.certTtl(), source.bundleRefresh(), Clock.systemUTC()));
+            CertificateIssuer issuer = ca.startsWith(IdentitySource.GRPC_SCHEME)
+                    ? grpc.apply(ca.substring(IdentitySource.GRPC_SCHEME.length()))
+                    : new RestCertificateIssuer(URI.create(ca.startsWith("http") ? ca : "http://" + ca));
+            return from(new CaCertificateSource(issuer, token, source.certTtl(), source.bundleRefresh(), Clock.systemUTC()));
         }
         return none();
     }
@@ -113,6 +127,20 @@ public final class ProxyTls implements AutoCloseable {
             stats.refreshes.increment();
         } catch (SSLException | RuntimeException e) {
             log.error("workload identity {}: cannot build TLS contexts: {} (keeping the previous identity)", id.spiffeId(), e.toString());
+        }
+    }
+
+    @Override
+    public void trustBundlePushed(java.util.List<java.security.cert.X509Certificate> roots) {
+        if (source != null) {
+            source.trustBundlePushed(roots);
+        }
+    }
+
+    @Override
+    public void trustBundlePushLive(boolean live) {
+        if (source != null) {
+            source.trustBundlePushLive(live);
         }
     }
 

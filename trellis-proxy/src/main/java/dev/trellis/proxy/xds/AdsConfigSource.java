@@ -4,6 +4,7 @@ import com.google.rpc.Code;
 import com.google.rpc.Status;
 import dev.trellis.config.xds.NodeIdentity;
 import dev.trellis.proxy.config.ProxySnapshot;
+import dev.trellis.proxy.tls.TrustBundleListener;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -11,7 +12,9 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -52,6 +55,8 @@ public final class AdsConfigSource implements ConfigSource {
     private int failures;
     private ScheduledFuture<?> warmingReport;
     private volatile boolean connected;
+    /** Where the pushed trust bundle goes; null: not subscribed to it. */
+    private TrustBundleListener trustBundles;
     private volatile String lastError;
 
     public AdsConfigSource(AdsOptions options) {
@@ -92,6 +97,20 @@ public final class AdsConfigSource implements ConfigSource {
     }
 
     /**
+     * Subscribes to the trust bundle (SDS {@code ROOTCA}) on the ADS stream and hands every accepted bundle
+     * to {@code listener}, which also learns when pushes stop (the stream broke). Call before {@link #start}.
+     */
+    public void trustBundles(TrustBundleListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        loop.execute(() -> {
+            if (this.onUpdate != null) {
+                throw new IllegalStateException("already started");
+            }
+            this.trustBundles = listener;
+        });
+    }
+
+    /**
      * Presents a new identity (say, the inbound port once the application listens, which registers the
      * instance): the current stream is closed cleanly and a new one opened at once. What the proxy runs is
      * kept; the control plane sends only what differs.
@@ -106,6 +125,7 @@ public final class AdsConfigSource implements ConfigSource {
             Stream old = stream;
             stream = null;
             connected = false;
+            pushesStopped();
             if (old != null) {
                 try {
                     old.requests.onCompleted();
@@ -143,6 +163,9 @@ public final class AdsConfigSource implements ConfigSource {
                 subscribe(s, type, names);
             }
         }
+        if (trustBundles != null) {
+            subscribe(s, AdsState.SECRET, state.subscription(AdsState.SECRET));
+        }
     }
 
     private void subscribe(Stream s, String type, Set<String> names) {
@@ -171,6 +194,13 @@ public final class AdsConfigSource implements ConfigSource {
             return;
         }
         s.send(type, response.getVersionInfo(), names, null);
+        if (type.equals(AdsState.SECRET)) {
+            List<X509Certificate> roots = state.trustBundle();
+            if (roots != null && trustBundles != null) {
+                trustBundles.trustBundlePushed(roots);
+            }
+            return;
+        }
         String dependent = type.equals(AdsState.CLUSTER) ? AdsState.ENDPOINT : type.equals(AdsState.LISTENER) ? AdsState.ROUTE : null;
         if (dependent != null) {
             Set<String> wanted = state.subscription(dependent);
@@ -179,6 +209,12 @@ public final class AdsConfigSource implements ConfigSource {
             }
         }
         apply();
+    }
+
+    private void pushesStopped() {
+        if (trustBundles != null) {
+            trustBundles.trustBundlePushLive(false);
+        }
     }
 
     private void apply() {
@@ -221,6 +257,7 @@ public final class AdsConfigSource implements ConfigSource {
         stream = null;
         boolean wasConnected = connected;
         connected = false;
+        pushesStopped();
         if (closed) {
             return;
         }

@@ -12,8 +12,10 @@ import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -42,6 +44,8 @@ final class AdsState {
     static final String ROUTE = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
     static final String CLUSTER = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
     static final String ENDPOINT = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+    /** SDS: only the trust bundle {@code ROOTCA}, kept apart from the configuration snapshot (see {@link #trustBundle()}). */
+    static final String SECRET = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
     /** Subscription order on a new stream. */
     static final List<String> TYPES = List.of(CLUSTER, ENDPOINT, LISTENER, ROUTE);
 
@@ -53,6 +57,8 @@ final class AdsState {
     private final Map<String, Map<String, Message>> accepted = new LinkedHashMap<>();
     private final Map<String, String> versions = new LinkedHashMap<>();
     private String appliedFingerprint;
+    private List<X509Certificate> trustBundle;
+    private String secretVersion = "";
 
     /** The outcome of one response. @param error the NACK's detail, null for an ACK */
     record Verdict(String error) {
@@ -68,6 +74,9 @@ final class AdsState {
     /** Checks and, when every resource is usable, keeps a response. */
     Verdict accept(DiscoveryResponse response) {
         String type = response.getTypeUrl();
+        if (type.equals(SECRET)) {
+            return acceptSecrets(response);
+        }
         Class<? extends Message> cls = CLASSES.get(type);
         if (cls == null) {
             return new Verdict("type_url: " + type + " (expected: one of " + String.join(", ", TYPES) + ")");
@@ -95,6 +104,34 @@ final class AdsState {
         accepted.put(type, byName);
         versions.put(shortName(type), response.getVersionInfo());
         return new Verdict(null);
+    }
+
+    /**
+     * The trust bundle: a response whose {@code ROOTCA} is malformed is NACKed and the last good bundle kept.
+     * Other secrets (not subscribed to) are ignored.
+     */
+    private Verdict acceptSecrets(DiscoveryResponse response) {
+        List<X509Certificate> roots = null;
+        try {
+            for (Any any : response.getResourcesList()) {
+                Secret secret = (Secret) unpack(any, Secret.class, SECRET);
+                if (secret.getName().equals(TrustBundleDecoder.ROOTCA)) {
+                    roots = TrustBundleDecoder.decode(secret);
+                }
+            }
+        } catch (XdsResourceException e) {
+            return new Verdict(e.getMessage());
+        }
+        if (roots != null) {
+            trustBundle = roots;
+        }
+        secretVersion = response.getVersionInfo();
+        return new Verdict(null);
+    }
+
+    /** The last good trust bundle pushed (SDS ROOTCA), null before any. */
+    List<X509Certificate> trustBundle() {
+        return trustBundle;
     }
 
     private static Message unpack(Any any, Class<? extends Message> cls, String type) {
@@ -132,12 +169,16 @@ final class AdsState {
             case LISTENER -> ListenerDecoder.TYPE;
             case ROUTE -> RouteDecoder.TYPE;
             case CLUSTER -> ClusterDecoder.TYPE;
+            case SECRET -> TrustBundleDecoder.TYPE;
             default -> EndpointDecoder.TYPE;
         };
     }
 
     /** The version accepted for a type URL, "" before any. */
     String version(String typeUrl) {
+        if (typeUrl.equals(SECRET)) {
+            return secretVersion;
+        }
         return versions.getOrDefault(shortName(typeUrl), "");
     }
 
@@ -146,6 +187,7 @@ final class AdsState {
         return switch (typeUrl) {
             case ROUTE -> routeNames();
             case ENDPOINT -> edsClusters();
+            case SECRET -> Set.of(TrustBundleDecoder.ROOTCA);
             default -> Set.of();
         };
     }

@@ -58,6 +58,12 @@ public final class TestPki {
 
     public WorkloadIdentity identity(String spiffeId, Instant notBefore, Instant notAfter) {
         KeyPair keys = CertificateRequests.newKeyPair();
+        return new WorkloadIdentity(keys.getPrivate(), List.of(certificate(keys.getPublic(), spiffeId, notBefore, notAfter)), List.of(root));
+    }
+
+    /** A workload certificate for {@code key} (what a CA answers a CSR with). */
+    public X509Certificate certificate(java.security.PublicKey key, String spiffeId, Instant notBefore, Instant notAfter) {
+        KeyPair keys = new KeyPair(key, null);
         try {
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(X500Name.getInstance(root.getSubjectX500Principal().getEncoded()),
                     serial(), Date.from(notBefore), Date.from(notAfter), new X500Name("O=Trellis test"), keys.getPublic())
@@ -67,7 +73,7 @@ public final class TestPki {
                             new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
                     .addExtension(Extension.subjectAlternativeName, false,
                             new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, spiffeId)));
-            return new WorkloadIdentity(keys.getPrivate(), List.of(sign(b, rootKeys.getPrivate())), List.of(root));
+            return sign(b, rootKeys.getPrivate());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -14,17 +14,25 @@ public final class EndpointState {
     private final Endpoint endpoint;
     private int active;
     private double ewmaNanos = DEFAULT_RTT_NANOS;
-    private long lastUpdateNanos;
+    private long stampNanos;
+    private boolean measured;
 
     public EndpointState(Endpoint endpoint) {
+        this(endpoint, System.nanoTime());
+    }
+
+    /** @param createdNanos when the endpoint appeared: its default latency decays from then on */
+    EndpointState(Endpoint endpoint, long createdNanos) {
         this.endpoint = endpoint;
+        this.stampNanos = createdNanos;
     }
 
     /** Carries the observed load over when the endpoint set changes. */
     EndpointState inheritFrom(EndpointState previous) {
         this.active = previous.active;
         this.ewmaNanos = previous.ewmaNanos;
-        this.lastUpdateNanos = previous.lastUpdateNanos;
+        this.stampNanos = previous.stampNanos;
+        this.measured = previous.measured;
         return this;
     }
 
@@ -45,14 +53,14 @@ public final class EndpointState {
         if (active > 0) {
             active--;
         }
-        if (rttNanos > ewmaNanos || lastUpdateNanos == 0) {
+        if (rttNanos > ewmaNanos || !measured) {
             ewmaNanos = rttNanos;
         } else {
-            double elapsed = Math.max(0, nowNanos - lastUpdateNanos);
-            double w = Math.exp(-elapsed / DECAY_NANOS);
+            double w = Math.exp(-Math.max(0, nowNanos - stampNanos) / DECAY_NANOS);
             ewmaNanos = ewmaNanos * w + rttNanos * (1 - w);
         }
-        lastUpdateNanos = nowNanos;
+        measured = true;
+        stampNanos = nowNanos;
     }
 
     /** Releases the slot without a latency sample (the request failed before any response). */
@@ -62,7 +70,17 @@ public final class EndpointState {
         }
     }
 
-    double peakEwmaCost() {
+    /**
+     * Latency estimate times outstanding requests. Read, the estimate decays toward zero for the time that passed
+     * without an answer (Finagle's and Linkerd's rule): an endpoint left alone after one slow answer, or never
+     * measured, is tried again after a while instead of starved for as long as the others stay fast.
+     */
+    double peakEwmaCost(long nowNanos) {
+        long elapsed = nowNanos - stampNanos;
+        if (elapsed > 0) {
+            ewmaNanos *= Math.exp(-elapsed / DECAY_NANOS);
+            stampNanos = nowNanos;
+        }
         return ewmaNanos * (active + 1) / endpoint.weight();
     }
 

@@ -10,7 +10,12 @@ public interface LoadBalancer {
      * An endpoint, avoiding {@code avoid} (an endpoint that just failed) when another exists;
      * null when there are no endpoints.
      */
-    EndpointState pick(EndpointState avoid);
+    default EndpointState pick(EndpointState avoid) {
+        return pick(avoid, System.nanoTime());
+    }
+
+    /** As {@link #pick(EndpointState)}, at {@code nowNanos} ({@link System#nanoTime()}'s clock). */
+    EndpointState pick(EndpointState avoid, long nowNanos);
 
     List<EndpointState> endpoints();
 
@@ -19,7 +24,7 @@ public interface LoadBalancer {
             case ROUND_ROBIN:
                 return new RoundRobinLoadBalancer(endpoints);
             case LEAST_REQUEST:
-                return new PowerOfTwoChoicesLoadBalancer(endpoints, EndpointState::leastRequestCost);
+                return new PowerOfTwoChoicesLoadBalancer(endpoints, (e, now) -> e.leastRequestCost());
             default:
                 return new PowerOfTwoChoicesLoadBalancer(endpoints, EndpointState::peakEwmaCost);
         }

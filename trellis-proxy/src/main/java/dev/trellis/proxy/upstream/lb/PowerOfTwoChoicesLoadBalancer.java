@@ -2,7 +2,6 @@ package dev.trellis.proxy.upstream.lb;
 
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.ToDoubleFunction;
 
 /**
  * Power of two choices: draw two endpoints at random (in proportion to their weights) and take the cheaper.
@@ -10,12 +9,17 @@ import java.util.function.ToDoubleFunction;
  * outstanding requests (Linkerd's and Finagle's default).
  */
 final class PowerOfTwoChoicesLoadBalancer implements LoadBalancer {
+    /** What sending one more request to an endpoint costs, now. */
+    interface Cost {
+        double of(EndpointState endpoint, long nowNanos);
+    }
+
     private final List<EndpointState> endpoints;
-    private final ToDoubleFunction<EndpointState> cost;
+    private final Cost cost;
     private final int[] cumulativeWeights;
     private final int totalWeight;
 
-    PowerOfTwoChoicesLoadBalancer(List<EndpointState> endpoints, ToDoubleFunction<EndpointState> cost) {
+    PowerOfTwoChoicesLoadBalancer(List<EndpointState> endpoints, Cost cost) {
         this.endpoints = List.copyOf(endpoints);
         this.cost = cost;
         this.cumulativeWeights = new int[endpoints.size()];
@@ -28,7 +32,7 @@ final class PowerOfTwoChoicesLoadBalancer implements LoadBalancer {
     }
 
     @Override
-    public EndpointState pick(EndpointState avoid) {
+    public EndpointState pick(EndpointState avoid, long nowNanos) {
         int n = endpoints.size();
         if (n == 0) {
             return null;
@@ -53,7 +57,7 @@ final class PowerOfTwoChoicesLoadBalancer implements LoadBalancer {
         if (y == avoid) {
             return x;
         }
-        return cost.applyAsDouble(x) <= cost.applyAsDouble(y) ? x : y;
+        return cost.of(x, nowNanos) <= cost.of(y, nowNanos) ? x : y;
     }
 
     private int draw(ThreadLocalRandom random) {

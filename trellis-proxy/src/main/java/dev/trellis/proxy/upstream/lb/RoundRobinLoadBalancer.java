@@ -19,7 +19,7 @@ final class RoundRobinLoadBalancer implements LoadBalancer {
     }
 
     @Override
-    public EndpointState pick(EndpointState avoid) {
+    public EndpointState pick(EndpointState avoid, long nowNanos) {
         int n = endpoints.size();
         if (n == 0) {
             return null;

@@ -14,7 +14,7 @@ class LoadBalancerTest {
     private static final long MS = 1_000_000;
 
     private static EndpointState state(int port, int weight) {
-        return new EndpointState(new Endpoint("127.0.0.1", port, weight, Map.of(), false));
+        return new EndpointState(new Endpoint("127.0.0.1", port, weight, Map.of(), false), 0);
     }
 
     @Test
@@ -25,7 +25,7 @@ class LoadBalancerTest {
         long now = 1;
         int toSlow = 0;
         for (int i = 0; i < 1000; i++) {
-            EndpointState e = lb.pick(null);
+            EndpointState e = lb.pick(null, now);
             e.onStart();
             long rtt = e == slow ? 150 * MS : MS;
             now += rtt;
@@ -42,17 +42,63 @@ class LoadBalancerTest {
         LoadBalancer lb = LoadBalancer.of(LbPolicy.PEAK_EWMA, List.of(a, b));
         long now = 1;
         for (int i = 0; i < 100; i++) {
-            EndpointState e = lb.pick(null);
+            EndpointState e = lb.pick(null, now);
             e.onStart();
             now += MS;
             e.onEnd(MS, now);
         }
         // one slow answer from a: the peak takes over immediately, the next requests go to b
+        now += 500 * MS;
         a.onStart();
-        a.onEnd(500 * MS, now + 500 * MS);
+        a.onEnd(500 * MS, now);
         for (int i = 0; i < 20; i++) {
-            assertThat(lb.pick(null)).isSameAs(b);
+            assertThat(lb.pick(null, now)).isSameAs(b);
         }
+    }
+
+    @Test
+    void anEndpointLeftAloneAfterOneSlowAnswerIsTriedAgain() {
+        EndpointState a = state(1, 1);
+        EndpointState b = state(2, 1);
+        LoadBalancer lb = LoadBalancer.of(LbPolicy.PEAK_EWMA, List.of(a, b));
+        long now = 1;
+        a.onStart();
+        a.onEnd(500 * MS, now); // one slow answer (a pause), then nothing from a
+        int toA = 0;
+        int toAInLastMinute = 0;
+        // 100 requests a second for three minutes, every answer in 1 ms
+        for (int i = 0; i < 18_000; i++) {
+            now += 10 * MS;
+            EndpointState e = lb.pick(null, now);
+            e.onStart();
+            e.onEnd(MS, now + MS);
+            toA += e == a ? 1 : 0;
+            toAInLastMinute += e == a && i >= 12_000 ? 1 : 0;
+        }
+        // without decay a's 500 ms estimate would stand for ever and a would get nothing; with it, a's estimate
+        // falls to b's within a minute and a is back in the rotation
+        assertThat(toA).isPositive();
+        assertThat(toAInLastMinute).as("requests to a in the last minute, of 6000").isGreaterThan(1000);
+    }
+
+    @Test
+    void anEndpointNeverMeasuredIsTriedWhileTheOthersAreFast() {
+        EndpointState a = state(1, 1);
+        EndpointState b = state(2, 1);
+        LoadBalancer lb = LoadBalancer.of(LbPolicy.PEAK_EWMA, List.of(a, b));
+        long now = 1;
+        b.onStart();
+        b.onEnd(MS, now);
+        // a has only the 30 ms default; it decays until a is tried and measured
+        boolean triedA = false;
+        for (int i = 0; i < 6_000 && !triedA; i++) {
+            now += 10 * MS;
+            EndpointState e = lb.pick(null, now);
+            e.onStart();
+            e.onEnd(MS, now + MS);
+            triedA = e == a;
+        }
+        assertThat(triedA).isTrue();
     }
 
     @Test
