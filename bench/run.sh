@@ -280,8 +280,10 @@ EOF
 # read the same YAML file (docs/DESIGN.md, "User-facing configuration").
 start_trellis_pair() {
   [[ -f "$trellis_jar" ]] || { log "trellis: $trellis_jar not built"; return 1; }
-  local a_out a_in a_admin a_app b_out b_in b_admin cfg="$run_dir/trellis-mesh.yaml" workers=() a_id=() b_id=()
+  local a_out a_in a_admin a_app b_out b_in b_admin workers=() a_id=() b_id=()
+  # each pair its own file: a sidecar reloads its file on change, so a shared one would send A to the other pair's B
   local name="trellis${1:+-$1}"
+  local cfg="$run_dir/$name-mesh.yaml"
   if [[ "${1:-}" == mtls ]]; then
     make_identities "$run_dir/pki" backend bench-client || return 1
     a_id=(--identity-dir "$run_dir/pki/bench-client") b_id=(--identity-dir "$run_dir/pki/backend")
