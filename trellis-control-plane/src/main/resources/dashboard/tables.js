@@ -3,8 +3,11 @@
 import {fmt, h, health, raw, s} from './dom.js';
 import {parseYaml} from './yaml.js';
 
-/** Certificates closer than this to expiry are shown in the warning colour. */
-export const CERT_WARNING_MS = 24 * 3600 * 1000;
+/**
+ * Certificates closer than this to expiry are shown in the warning colour: a sidecar renews at 70 % of a 24 h
+ * certificate's life (7.2 h before expiry), so under 6 h left its renewal is overdue.
+ */
+export const CERT_WARNING_MS = 6 * 3600 * 1000;
 
 /**
  * Each rule of each HTTPRoute from GET /api/v1/resources/HTTPRoute:

@@ -47,6 +47,10 @@ final class ControlPlaneCommand implements Callable<Integer> {
             description = "The certificate authority's directory: its root, or your own CA's files (default: DIR/.trellis/ca).")
     Path caDir;
 
+    @Option(names = "--scrape-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How often each proxy's /metrics is gathered for stat, top, the dashboard and /api/v1/stats (default: 2s).")
+    Duration scrapeInterval;
+
     @Option(names = "--no-local-tokens",
             description = "Never hand out bootstrap tokens over POST /api/v1/tokens (by default loopback callers of an API bound to loopback get one).")
     boolean noLocalTokens;
@@ -55,8 +59,12 @@ final class ControlPlaneCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ControlPlane cp;
         try {
-            cp = ControlPlane.start(ControlPlaneOptions.builder(configDir).bindAddress(bind).xdsPort(xdsPort).apiPort(apiPort)
-                    .instanceTtl(instanceTtl).pollInterval(pollInterval).stateFile(stateFile).caDirectory(caDir).localTokens(!noLocalTokens).build());
+            ControlPlaneOptions.Builder options = ControlPlaneOptions.builder(configDir).bindAddress(bind).xdsPort(xdsPort).apiPort(apiPort)
+                    .instanceTtl(instanceTtl).pollInterval(pollInterval).stateFile(stateFile).caDirectory(caDir).localTokens(!noLocalTokens);
+            if (scrapeInterval != null) {
+                options.scrapeInterval(scrapeInterval);
+            }
+            cp = ControlPlane.start(options.build());
         } catch (RuntimeException e) {
             System.err.println("trellis control-plane: " + e.getMessage());
             return 1;

@@ -100,7 +100,7 @@ public final class ControlPlane implements AutoCloseable {
                 List.of(CaGrpcService.of(ca))).start();
         ApiServer api;
         try {
-            api = new ApiServer(o.bindAddress(), o.apiPort(), directory, registry, streams, publisher, xds.port(), ca, o.localTokens()).start();
+            api = new ApiServer(o.bindAddress(), o.apiPort(), directory, registry, streams, publisher, xds.port(), ca, o.localTokens(), o.scrape()).start();
         } catch (RuntimeException e) {
             xds.close();
             directory.close();

@@ -2,6 +2,7 @@ package dev.trellis.controlplane;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import dev.trellis.controlplane.telemetry.ScrapeOptions;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -17,6 +18,7 @@ import java.util.Objects;
  * @param caDirectory  the certificate authority's root (or user-supplied CA) and token key
  * @param localTokens  hand out bootstrap tokens to loopback callers when the API is bound to loopback
  *                     ({@code POST /api/v1/tokens}, for a local development mesh)
+ * @param scrape       how often each proxy's metrics are gathered for the stats API, the CLI views and the dashboard
  */
 public record ControlPlaneOptions(
         Path configDir,
@@ -28,7 +30,8 @@ public record ControlPlaneOptions(
         Path stateFile,
         Path caDirectory,
         Clock clock,
-        boolean localTokens) {
+        boolean localTokens,
+        ScrapeOptions scrape) {
 
     public static final int DEFAULT_XDS_PORT = 15010;
     public static final int DEFAULT_API_PORT = 15080;
@@ -61,6 +64,7 @@ public record ControlPlaneOptions(
         private Path caDirectory;
         private Clock clock = Clock.systemUTC();
         private boolean localTokens = true;
+        private ScrapeOptions scrape = ScrapeOptions.defaults();
 
         private Builder(Path configDir) {
             this.configDir = configDir;
@@ -75,11 +79,12 @@ public record ControlPlaneOptions(
         public Builder caDirectory(Path v) { this.caDirectory = v; return this; }
         public Builder clock(Clock v) { this.clock = v; return this; }
         public Builder localTokens(boolean v) { this.localTokens = v; return this; }
+        public Builder scrapeInterval(Duration v) { this.scrape = ScrapeOptions.of(v); return this; }
 
         public ControlPlaneOptions build() {
             Path state = stateFile != null ? stateFile : configDir.resolve(".trellis").resolve("instances.json");
             Path ca = caDirectory != null ? caDirectory : configDir.resolve(".trellis").resolve("ca");
-            return new ControlPlaneOptions(configDir, bindAddress, xdsPort, apiPort, pollInterval, instanceTtl, state, ca, clock, localTokens);
+            return new ControlPlaneOptions(configDir, bindAddress, xdsPort, apiPort, pollInterval, instanceTtl, state, ca, clock, localTokens, scrape);
         }
     }
 }

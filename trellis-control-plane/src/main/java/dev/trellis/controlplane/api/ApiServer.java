@@ -32,12 +32,16 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(String bindAddress, int port, ConfigDirectory directory, Registry registry, ProxyStreams streams,
                      SnapshotPublisher publisher, int xdsPort, CertificateAuthority ca) {
-        this(bindAddress, port, directory, registry, streams, publisher, xdsPort, ca, false);
+        this(bindAddress, port, directory, registry, streams, publisher, xdsPort, ca, false, ScrapeOptions.defaults());
     }
 
-    /** @param localTokens serve {@code POST /api/v1/tokens} (see {@link LocalTokensHandler}) */
+    /**
+     * @param localTokens serve {@code POST /api/v1/tokens} (see {@link LocalTokensHandler})
+     * @param scrape      how the proxies' metrics are gathered
+     */
     public ApiServer(String bindAddress, int port, ConfigDirectory directory, Registry registry, ProxyStreams streams,
-                     SnapshotPublisher publisher, int xdsPort, CertificateAuthority ca, boolean localTokens) {
+                     SnapshotPublisher publisher, int xdsPort, CertificateAuthority ca, boolean localTokens,
+                     ScrapeOptions scrape) {
         try {
             server = HttpServer.create(new InetSocketAddress(bindAddress, port), 128);
         } catch (IOException e) {
@@ -50,7 +54,7 @@ public final class ApiServer implements AutoCloseable {
         server.createContext(PrometheusTargetsHandler.PATH, new PrometheusTargetsHandler(streams::streams));
         CaHandler.mount(server, ca);
         server.createContext(LocalTokensHandler.PATH, new LocalTokensHandler(ca, localTokens, server.getAddress().getAddress()));
-        scraper = new MetricsScraper(() -> ProxyTarget.of(streams), ScrapeOptions.defaults(), Clock.systemUTC());
+        scraper = new MetricsScraper(() -> ProxyTarget.of(streams), scrape, Clock.systemUTC());
         HttpClient admin = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         server.createContext(StatsHandler.PATH, new StatsHandler(scraper, streams));
         server.createContext(ProxiesHandler.PATH, new ProxiesHandler(streams, scraper, ca, admin));

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param timeout   for connecting to and answering one scrape
  */
 public record ScrapeOptions(Duration interval, Duration retention, Duration timeout) {
-    /** Overrides the default interval ("500ms", "2s", ...); a system property, as the control plane's flags do not carry it yet. */
+    /** Overrides the default interval ("500ms", "2s", ...) where no --scrape-interval is given (tests set it). */
     public static final String INTERVAL_PROPERTY = "trellis.telemetry.scrapeInterval";
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
     public static final Duration DEFAULT_RETENTION = Duration.ofMinutes(5);
@@ -21,7 +21,7 @@ public record ScrapeOptions(Duration interval, Duration retention, Duration time
         Objects.requireNonNull(retention, "retention");
         Objects.requireNonNull(timeout, "timeout");
         if (interval.toMillis() <= 0) {
-            throw new IllegalArgumentException("interval: " + interval + " (expected: >= 1ms)");
+            throw new IllegalArgumentException("scrape interval: " + interval.toMillis() + "ms (expected: >= 1ms)");
         }
         if (retention.compareTo(interval) <= 0) {
             throw new IllegalArgumentException("retention: " + retention + " (expected: > interval " + interval + ")");
