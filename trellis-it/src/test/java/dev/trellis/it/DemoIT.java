@@ -88,6 +88,7 @@ class DemoIT {
             ports.add(Integer.parseInt(xds.group(1)));
 
             assertTraceHeadersCrossTheMesh(sidecars.get("client")[1]);
+            assertCallsBetweenSidecarsAreMutualTls(sidecars.get("web")[3]);
 
             assertThat(demo.waitFor(3, TimeUnit.MINUTES)).as("demo stopped by itself").isTrue();
             reader.join(5_000);
@@ -133,6 +134,15 @@ class DemoIT {
     }
 
     /** A request with a request id goes client sidecar -> web -> catalog and recommend, and comes back. */
+    /** The demo provisions identities: web's sidecar sees its caller, the client sidecar, by its SPIFFE ID. */
+    private static void assertCallsBetweenSidecarsAreMutualTls(int webAdminPort) throws IOException {
+        RawResponse metrics = RawHttp.get(webAdminPort, "127.0.0.1", "/metrics", Map.of());
+        assertThat(metrics.status()).isEqualTo(200);
+        List<String> inbound = metrics.body().lines().filter(l -> l.startsWith("request_total{direction=\"inbound\"")).toList();
+        assertThat(inbound).as("web's inbound request_total series").isNotEmpty()
+                .allSatisfy(l -> assertThat(l).contains("tls=\"true\"", "client_id=\"spiffe://cluster.local/ns/default/sa/client\""));
+    }
+
     private static void assertTraceHeadersCrossTheMesh(int clientOutboundPort) throws IOException {
         String requestId = "demo-it-" + System.nanoTime();
         RawResponse page = RawHttp.get(clientOutboundPort, "web", "/?user=it", Map.of("x-request-id", requestId));
