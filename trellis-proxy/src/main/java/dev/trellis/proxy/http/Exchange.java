@@ -138,17 +138,17 @@ final class Exchange {
             return;
         }
         String clusterName = route.pickCluster();
-        stats = route.stats().forPeer(PeerLabel.identity(listener, down.channel(), config.cluster(clusterName)));
+        cluster = config.cluster(clusterName);
+        stats = route.stats().forPeer(PeerLabel.identity(listener, down.channel(), cluster));
         stats.request();
         if (observer != null) {
             observer.onRoute(vh.service(), route.name(), clusterName);
         }
         if (route.rateLimiter() != null && !route.rateLimiter().tryTake()) {
-            listener.metrics().counter("rate_limited_total", routeLabels(vh, route)).increment();
+            route.policyCounters().rateLimited().increment();
             fail(ProxyError.RATE_LIMITED, "route " + route.name() + " is over its rate limit");
             return;
         }
-        cluster = config.cluster(clusterName);
         if (cluster == null) {
             fail(ProxyError.NO_ENDPOINTS, "unknown cluster " + clusterName);
             return;
@@ -173,20 +173,16 @@ final class Exchange {
         }
         FaultDecision fault = FaultDecision.of(route.action().fault(), head.headers());
         if (fault.aborts()) {
-            listener.metrics().counter("faults_injected_total", routeLabels(vh, route) + ",kind=\"abort\"").increment();
+            route.policyCounters().faultAborts().increment();
             failWithStatus(ProxyError.FAULT_INJECTED, fault.abortStatus(), fault.abortGrpcStatus(), "abort injected by route " + route.name());
             return;
         }
         if (fault.delayMillis() > 0) {
-            listener.metrics().counter("faults_injected_total", routeLabels(vh, route) + ",kind=\"delay\"").increment();
+            route.policyCounters().faultDelays().increment();
             backoffTimer = down.channel().eventLoop().schedule(() -> startAttempt(null), fault.delayMillis(), TimeUnit.MILLISECONDS);
             return;
         }
         startAttempt(null);
-    }
-
-    private String routeLabels(Router.CompiledVirtualHost vh, CompiledRoute route) {
-        return "direction=\"" + listener.direction() + "\",dst_service=\"" + vh.service() + "\",route=\"" + route.name() + "\"";
     }
 
     /** The route timeout, tightened (never extended) by a gRPC caller's deadline. */

@@ -46,6 +46,12 @@ public final class ProxyMetrics {
         return routes.computeIfAbsent(labels, l -> new RouteStats(l, peerLabel(direction), this::routeVariant));
     }
 
+    /** The counters of a route's rate limit and fault injection (labels direction, dst_service, route). */
+    public RoutePolicyCounters routePolicies(String direction, String dstService, String route) {
+        return new RoutePolicyCounters(this, "direction=\"" + direction + "\",dst_service=\"" + escape(dstService)
+                + "\",route=\"" + escape(route) + "\"");
+    }
+
     private RouteStats routeVariant(String labels) {
         return routes.computeIfAbsent(labels, l -> new RouteStats(l, null, null));
     }

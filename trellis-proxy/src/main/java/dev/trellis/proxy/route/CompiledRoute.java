@@ -4,6 +4,7 @@ import dev.trellis.proxy.config.Route;
 import dev.trellis.proxy.config.RouteAction;
 import dev.trellis.proxy.filter.ratelimit.TokenBucket;
 import dev.trellis.proxy.config.RouteAction.WeightedCluster;
+import dev.trellis.proxy.metrics.RoutePolicyCounters;
 import dev.trellis.proxy.metrics.RouteStats;
 import java.time.Duration;
 import java.util.List;
@@ -19,8 +20,9 @@ public final class CompiledRoute {
     private final long timeoutMillis;
     private final RouteStats stats;
     private final TokenBucket rateLimiter;
+    private final RoutePolicyCounters policyCounters;
 
-    CompiledRoute(Route route, RouteStats stats) {
+    CompiledRoute(Route route, RouteStats stats, RoutePolicyCounters policyCounters) {
         this.route = route;
         this.matcher = new RequestMatcher(route.match());
         List<WeightedCluster> backends = route.action().backends();
@@ -36,6 +38,7 @@ public final class CompiledRoute {
         Duration timeout = route.action().timeout();
         this.timeoutMillis = timeout.toMillis();
         this.stats = stats;
+        this.policyCounters = policyCounters;
         this.rateLimiter = route.action().rateLimit() == null ? null : new TokenBucket(route.action().rateLimit(), System::nanoTime);
     }
 
@@ -81,5 +84,10 @@ public final class CompiledRoute {
 
     public RouteStats stats() {
         return stats;
+    }
+
+    /** What this route's rate limit and fault injection count. */
+    public RoutePolicyCounters policyCounters() {
+        return policyCounters;
     }
 }

@@ -32,7 +32,7 @@ public final class Router {
             for (int i = 0; i < routes.length; i++) {
                 Route r = vh.routes().get(i);
                 RouteStats stats = metrics.route(direction, vh.service(), r.name());
-                routes[i] = new CompiledRoute(r, stats);
+                routes[i] = new CompiledRoute(r, stats, metrics.routePolicies(direction, vh.service(), r.name()));
             }
             CompiledVirtualHost compiled = new CompiledVirtualHost(vh.service(), routes,
                     metrics.route(direction, vh.service(), "unmatched"));
