@@ -254,7 +254,11 @@ final class Exchange {
             keepForReplay(part);
             up.write(part);
         }
-        up.flush();
+        if (owner.inReadBatch()) {
+            wroteUpstream = true; // flushed at the end of the read batch, with what else it brings
+        } else {
+            up.flush();
+        }
         // an HTTP/2 stream keeps reading after its request ends: that is how a reset (cancellation) arrives
         if ((!requestComplete || downstreamHttp2) && up.isWritable()) {
             down.channel().config().setAutoRead(true);
@@ -303,8 +307,8 @@ final class Exchange {
             return;
         }
         keepForReplay(part);
-        if (requestComplete) {
-            // the request is whole: send it now (this may run outside a read, e.g. a replayed pipelined request)
+        if (requestComplete && !owner.inReadBatch()) {
+            // the request is whole and no read batch will end to flush it (e.g. a queued pipelined request)
             up.writeAndFlush(part);
             wroteUpstream = false;
             return;

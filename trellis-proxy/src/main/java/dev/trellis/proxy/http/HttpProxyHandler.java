@@ -39,6 +39,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean discardingBody;
     private boolean closeWhenIdle;
     private boolean dispatching;
+    private boolean reading;
 
     public HttpProxyHandler(ListenerContext listener, boolean http2) {
         this.listener = listener;
@@ -52,6 +53,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reading = true;
         queued.add(msg);
         drainQueue();
     }
@@ -109,8 +111,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         if (!http2 && listener.drain().draining()) {
             closeWhenIdle = true;
         }
-        // hold further reads until the upstream is ready; the exchange resumes them
-        ctx.channel().config().setAutoRead(false);
+        // reading goes on while the exchange runs (pausing and resuming it costs two system calls a request):
+        // pipelined requests queue up to MAX_QUEUED, and body parts that arrive before the upstream is ready
+        // pause reading in the exchange
         current = new Exchange(this, ctx, listener, request, http2);
         current.start();
     }
@@ -137,6 +140,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
         if (current != null) {
             current.onDownstreamReadComplete();
         }
@@ -149,6 +153,14 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             current.onDownstreamWritable();
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * Whether this channel is inside a read batch: writes upstream may then wait for the batch's end
+     * ({@link #channelReadComplete}), so a head and the body parts that came with it go out in one write.
+     */
+    boolean inReadBatch() {
+        return reading;
     }
 
     /** The exchange's response is complete. */
