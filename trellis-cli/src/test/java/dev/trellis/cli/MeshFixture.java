@@ -132,7 +132,7 @@ final class MeshFixture implements AutoCloseable {
     static Run cli(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine c = new CommandLine(new TrellisCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine c = TrellisCli.commandLine(args);
         c.setOut(new PrintWriter(out, true));
         c.setErr(new PrintWriter(err, true));
         int code = c.execute(args);

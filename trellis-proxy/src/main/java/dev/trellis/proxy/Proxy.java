@@ -65,6 +65,7 @@ public final class Proxy implements AdminServer.Admin {
     private final Map<Integer, Channel> outboundTcp = new HashMap<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile String configSource = "none";
+    private boolean announcedReady;
     private Channel outbound;
     private Channel inbound;
     private Channel admin;
@@ -139,6 +140,15 @@ public final class Proxy implements AdminServer.Admin {
         upstreams.apply(config.current());
         configSource = source;
         syncOutboundTcpListeners(snapshot);
+        if (!announcedReady && ready()) {
+            announcedReady = true;
+            log.info("ready: first configuration applied from {}, {} ms after the JVM started", source, sinceJvmStart());
+        }
+    }
+
+    /** Milliseconds since the JVM started (its own start-up, class loading and this proxy's set-up included). */
+    private static long sinceJvmStart() {
+        return System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
     }
 
     public void apply(ProxySnapshot snapshot) {
