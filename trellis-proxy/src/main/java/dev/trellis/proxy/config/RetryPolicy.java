@@ -43,7 +43,8 @@ public record RetryPolicy(
             Duration.ofMillis(250), Duration.ZERO, false, DEFAULT_MAX_REPLAY_BYTES);
 
     public RetryPolicy {
-        retryOn = Set.copyOf(retryOn);
+        // an EnumSet: asked about every response, it answers with a bit test
+        retryOn = java.util.Collections.unmodifiableSet(retryOn.isEmpty() ? java.util.EnumSet.noneOf(RetryOn.class) : java.util.EnumSet.copyOf(retryOn));
         statusCodes = Set.copyOf(statusCodes);
         grpcCodes = Set.copyOf(grpcCodes);
         Objects.requireNonNull(baseBackoff, "baseBackoff");

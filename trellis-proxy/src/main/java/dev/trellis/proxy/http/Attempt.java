@@ -58,7 +58,7 @@ final class Attempt implements ResponseSink {
 
     void start(ClusterConfig cluster, long perTryMillis) {
         endpoint.onStart();
-        Future<Channel> f = worker.acquire(endpoint.endpoint(), protocol, cluster);
+        Future<Channel> f = worker.acquire(endpoint, protocol, cluster);
         if (f.isDone()) {
             onAcquired(f, perTryMillis);
         } else {

@@ -219,7 +219,7 @@ final class Exchange {
                 : picked.endpoint().meshed() || cluster.protocol() == ClusterConfig.UpstreamProtocol.HTTP2
                         ? UpstreamProtocol.HTTP2 : UpstreamProtocol.HTTP1;
         attempts++;
-        lastEndpoint = picked.endpoint().authority();
+        lastEndpoint = picked.authority();
         attempt = new Attempt(this, picked, protocol, worker);
         attempt.start(cluster, retry.perTryTimeout().toMillis());
     }
@@ -426,7 +426,7 @@ final class Exchange {
         if (!requestComplete) {
             down.channel().config().setAutoRead(false);
         }
-        String where = a.endpoint().endpoint().authority();
+        String where = a.endpoint().authority();
         if (committed) {
             abortMidResponse(ProxyError.UPSTREAM_RESET);
         } else if (mayRetry(failure, false)) {
@@ -490,7 +490,7 @@ final class Exchange {
 
     private void reportOutcome(Attempt a, int code) {
         if (runtime != null && runtime.outlier() != null) {
-            runtime.outlier().report(a.endpoint().endpoint().authority(), code, endpoints.endpoints().size());
+            runtime.outlier().report(a.endpoint().authority(), code, endpoints.endpoints().size());
         }
     }
 

@@ -27,8 +27,9 @@ public final class WorkerUpstreams {
     private final Connector connector;
     private final Function<String, ClusterRuntime> runtimes;
     private final Map<String, ClusterBalancer> balancers = new HashMap<>();
-    private final Map<String, Http1ConnectionPool> http1 = new HashMap<>();
-    private final Map<String, Http2ConnectionPool> http2 = new HashMap<>();
+    /** Pools by cluster name, then endpoint authority: looked up per request without building a key. */
+    private final Map<String, Map<String, Http1ConnectionPool>> http1 = new HashMap<>();
+    private final Map<String, Map<String, Http2ConnectionPool>> http2 = new HashMap<>();
 
     WorkerUpstreams(EventLoop loop, Connector connector, Function<String, ClusterRuntime> runtimes) {
         this.loop = loop;
@@ -57,21 +58,30 @@ public final class WorkerUpstreams {
      * future completes once one is free (the request is pending meanwhile).
      */
     public Future<Channel> acquire(Endpoint endpoint, UpstreamProtocol protocol, ClusterConfig cluster) {
+        return acquire(endpoint, endpoint.authority(), protocol, cluster);
+    }
+
+    /** As {@link #acquire(Endpoint, UpstreamProtocol, ClusterConfig)}, for a balanced endpoint. */
+    public Future<Channel> acquire(EndpointState endpoint, UpstreamProtocol protocol, ClusterConfig cluster) {
+        return acquire(endpoint.endpoint(), endpoint.authority(), protocol, cluster);
+    }
+
+    private Future<Channel> acquire(Endpoint endpoint, String authority, UpstreamProtocol protocol, ClusterConfig cluster) {
         ConnectionLimiter limiter = limiter(cluster);
-        String key = cluster.name() + '|' + endpoint.authority();
         switch (protocol) {
             case HTTP2: {
-                Http2ConnectionPool pool = http2.get(key);
+                Map<String, Http2ConnectionPool> pools = http2.computeIfAbsent(cluster.name(), n -> new HashMap<>());
+                Http2ConnectionPool pool = pools.get(authority);
                 if (pool == null || pool.limiter() != limiter) {
                     pool = new Http2ConnectionPool(loop, endpoint, connector, limiter);
-                    http2.put(key, pool);
+                    pools.put(authority, pool);
                 }
                 return pool.openStream(cluster);
             }
             case HTTP1_UPGRADE:
-                return http1Pool(key, endpoint, limiter).connectDedicated(cluster);
+                return http1Pool(cluster.name(), authority, endpoint, limiter).connectDedicated(cluster);
             default:
-                return http1Pool(key, endpoint, limiter).acquire(cluster);
+                return http1Pool(cluster.name(), authority, endpoint, limiter).acquire(cluster);
         }
     }
 
@@ -90,19 +100,20 @@ public final class WorkerUpstreams {
         }
     }
 
-    private Http1ConnectionPool http1Pool(String key, Endpoint endpoint, ConnectionLimiter limiter) {
-        Http1ConnectionPool pool = http1.get(key);
+    private Http1ConnectionPool http1Pool(String clusterName, String authority, Endpoint endpoint, ConnectionLimiter limiter) {
+        Map<String, Http1ConnectionPool> pools = http1.computeIfAbsent(clusterName, n -> new HashMap<>());
+        Http1ConnectionPool pool = pools.get(authority);
         if (pool == null || pool.limiter() != limiter) {
             // a cluster that went and came back: the old pool's connections idle out under the old limit
             pool = new Http1ConnectionPool(loop, endpoint, connector, limiter);
-            http1.put(key, pool);
+            pools.put(authority, pool);
         }
         return pool;
     }
 
     /** Closes every pooled connection (shutdown). */
     public void closeAll() {
-        http1.values().forEach(Http1ConnectionPool::closeIdle);
-        http2.values().forEach(Http2ConnectionPool::closeAll);
+        http1.values().forEach(pools -> pools.values().forEach(Http1ConnectionPool::closeIdle));
+        http2.values().forEach(pools -> pools.values().forEach(Http2ConnectionPool::closeAll));
     }
 }

@@ -12,6 +12,7 @@ public final class EndpointState {
     static final double DECAY_NANOS = 10_000_000_000.0;
 
     private final Endpoint endpoint;
+    private final String authority;
     private int active;
     private double ewmaNanos = DEFAULT_RTT_NANOS;
     private long stampNanos;
@@ -24,6 +25,7 @@ public final class EndpointState {
     /** @param createdNanos when the endpoint appeared: its default latency decays from then on */
     EndpointState(Endpoint endpoint, long createdNanos) {
         this.endpoint = endpoint;
+        this.authority = endpoint.authority();
         this.stampNanos = createdNanos;
     }
 
@@ -34,6 +36,11 @@ public final class EndpointState {
         this.stampNanos = previous.stampNanos;
         this.measured = previous.measured;
         return this;
+    }
+
+    /** The endpoint's "host:port", built once rather than per request. */
+    public String authority() {
+        return authority;
     }
 
     public Endpoint endpoint() {

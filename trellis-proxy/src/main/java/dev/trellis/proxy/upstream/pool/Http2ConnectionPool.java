@@ -38,6 +38,16 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
     /** Generous windows: a stream is paused by flow control, not by a tiny default window. */
     static final int WINDOW = 1024 * 1024;
 
+    /** Every stream's pipeline: HttpObjects in and out, ending in an {@link UpstreamHandler}; stateless, so shared. */
+    private static final ChannelInitializer<Http2StreamChannel> STREAM_PIPELINE = new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(Http2StreamChannel ch) {
+            ch.config().setWriteBufferWaterMark(Connector.WATER_MARK);
+            ch.pipeline().addLast("codec", new Http2StreamFrameToHttpObjectCodec(false, false));
+            ch.pipeline().addLast("upstream", new UpstreamHandler());
+        }
+    };
+
     private final EventLoop loop;
     private final Endpoint endpoint;
     private final Connector connector;
@@ -77,31 +87,30 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
 
     private Future<Channel> streamOn(Connection c) {
         Promise<Channel> p = loop.newPromise();
-        c.ready.addListener(done -> {
-            if (!done.isSuccess()) {
-                connections.remove(c);
-                c.channel.close();
-                p.setFailure(done.cause());
-                return;
-            }
-            new Http2StreamChannelBootstrap(c.channel).handler(new ChannelInitializer<Http2StreamChannel>() {
-                @Override
-                protected void initChannel(Http2StreamChannel ch) {
-                    ch.config().setWriteBufferWaterMark(Connector.WATER_MARK);
-                    ch.pipeline().addLast("codec", new Http2StreamFrameToHttpObjectCodec(false, false));
-                    ch.pipeline().addLast("upstream", new UpstreamHandler());
-                }
-            }).open().addListener(opened -> {
-                if (opened.isSuccess()) {
-                    Channel stream = (Channel) opened.getNow();
-                    stream.closeFuture().addListener(x -> loop.execute(() -> onStreamClosed(c)));
-                    p.setSuccess(stream);
-                } else {
-                    p.setFailure(opened.cause());
-                }
-            });
-        });
+        if (c.ready.isDone()) {
+            openStreamOn(c, p);
+        } else {
+            c.ready.addListener(done -> openStreamOn(c, p));
+        }
         return p;
+    }
+
+    private void openStreamOn(Connection c, Promise<Channel> p) {
+        if (!c.ready.isSuccess()) {
+            connections.remove(c);
+            c.channel.close();
+            p.setFailure(c.ready.cause());
+            return;
+        }
+        c.streams().open().addListener(opened -> {
+            if (opened.isSuccess()) {
+                Channel stream = (Channel) opened.getNow();
+                stream.closeFuture().addListener(x -> loop.execute(() -> onStreamClosed(c)));
+                p.setSuccess(stream);
+            } else {
+                p.setFailure(opened.cause());
+            }
+        });
     }
 
     /** A usable connection of this pool, or null when a new one is needed. */
@@ -214,10 +223,28 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
     private static final class Connection {
         final Channel channel;
         final ChannelFuture ready;
+        private Http2FrameCodec codec;
+        private Http2StreamChannelBootstrap streams;
 
         Connection(ChannelFuture ready) {
             this.channel = ready.channel();
             this.ready = ready;
+        }
+
+        /** The codec, looked up in the pipeline once it is there rather than on every request. */
+        private Http2FrameCodec codec() {
+            if (codec == null) {
+                codec = channel.pipeline().get(Http2FrameCodec.class);
+            }
+            return codec;
+        }
+
+        /** Opens streams on this connection (made once: a bootstrap per stream was measurable). */
+        Http2StreamChannelBootstrap streams() {
+            if (streams == null) {
+                streams = new Http2StreamChannelBootstrap(channel).handler(STREAM_PIPELINE);
+            }
+            return streams;
         }
 
         boolean usable() {
@@ -227,7 +254,7 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
             if (!ready.isSuccess() || !channel.isActive()) {
                 return false;
             }
-            Http2FrameCodec codec = channel.pipeline().get(Http2FrameCodec.class);
+            Http2FrameCodec codec = codec();
             return codec != null && !codec.connection().goAwayReceived() && codec.connection().local().canOpenStream();
         }
 
@@ -236,7 +263,7 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
             if (!ready.isDone() || !ready.isSuccess() || !channel.isActive()) {
                 return false;
             }
-            Http2FrameCodec codec = channel.pipeline().get(Http2FrameCodec.class);
+            Http2FrameCodec codec = codec();
             return codec != null && codec.connection().numActiveStreams() == 0;
         }
     }
