@@ -1,6 +1,7 @@
 package dev.trellis.bench.jmh;
 
 import dev.trellis.proxy.config.ClusterConfig.LbPolicy;
+import dev.trellis.proxy.http.HopByHop;
 import dev.trellis.proxy.config.Endpoint;
 import dev.trellis.proxy.config.Route;
 import dev.trellis.proxy.config.RouteAction;
@@ -19,6 +20,8 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The per-request work of the proxy outside the socket: route matching over a realistic table, a load-balancer
- * pick and release, and recording a response in the metrics. Run with {@code -prof gc} for allocation per request.
+ * pick and release, header handling, and recording a response in the metrics. Run with {@code -prof gc} for
+ * allocation per operation; {@link ProxiedRequestBenchmark} measures a whole request through real sidecars.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,6 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ProxyHotPathBenchmark {
     private Router router;
     private HttpRequest request;
+    private HttpRequest browserRequest;
     private LoadBalancer peakEwma;
     private LoadBalancer roundRobin;
     private RouteStats stats;
@@ -77,6 +82,13 @@ public class ProxyHotPathBenchmark {
         peakEwma = LoadBalancer.of(LbPolicy.PEAK_EWMA, endpoints);
         roundRobin = LoadBalancer.of(LbPolicy.ROUND_ROBIN, endpoints);
         stats = metrics.route("outbound", "svc-37", "svc-37/2");
+        browserRequest = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/api/v1/items/42?page=2&sort=asc");
+        browserRequest.headers().set("host", "svc-37:8080")
+                .set("user-agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36")
+                .set("accept", "application/json, text/plain, */*").set("accept-language", "en-US,en;q=0.9")
+                .set("accept-encoding", "gzip, deflate, br").set("connection", "keep-alive").set("keep-alive", "timeout=5")
+                .set("cookie", "session=4f9a2c1e8b7d6f5a; theme=dark").set("x-request-id", "7d3c9a52-41f8-4d4e-9a8e-2b1f0c6d5e4a")
+                .set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     }
 
     @Benchmark
@@ -98,6 +110,20 @@ public class ProxyHotPathBenchmark {
     @Benchmark
     public EndpointState roundRobinPick() {
         return roundRobin.pick(null);
+    }
+
+    /**
+     * What the proxy does to a typical browser-like request head on its way to a meshed peer: copy it (each attempt
+     * sends its own), drop hop-by-hop and HTTP/2-extension headers, and convert it to HTTP/2 headers.
+     */
+    @Benchmark
+    public Http2Headers headerHandling() {
+        HttpRequest copy = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, browserRequest.uri());
+        copy.headers().set(browserRequest.headers());
+        HopByHop.strip(copy.headers(), false);
+        HopByHop.stripHttp2Extensions(copy.headers());
+        copy.headers().set(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(), "http"); // as the stream codec does
+        return HttpConversionUtil.toHttp2Headers(copy, false);
     }
 
     @Benchmark

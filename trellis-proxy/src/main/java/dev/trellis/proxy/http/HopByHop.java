@@ -5,14 +5,16 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
 
 /** Removes what belongs to one connection, not to the message (RFC 9110 §7.6.1). */
-final class HopByHop {
+public final class HopByHop {
     /** Between two Trellis sidecars: the protocol the caller spoke, restored for the destination app. */
     static final String ORIG_PROTO = "trellis-orig-proto";
+    /** values() copies its array on every call: once here, not per request. */
+    private static final ExtensionHeaderNames[] EXTENSIONS = ExtensionHeaderNames.values();
 
     private HopByHop() {
     }
 
-    static void strip(HttpHeaders h, boolean keepUpgrade) {
+    public static void strip(HttpHeaders h, boolean keepUpgrade) {
         String connection = h.get(HttpHeaderNames.CONNECTION);
         if (connection != null) {
             // headers named by Connection are hop-by-hop too
@@ -40,8 +42,8 @@ final class HopByHop {
     }
 
     /** Pseudo-header echoes that HTTP/2 conversion leaves in HTTP/1 form; never forwarded to an HTTP/1 peer. */
-    static void stripHttp2Extensions(HttpHeaders h) {
-        for (ExtensionHeaderNames n : ExtensionHeaderNames.values()) {
+    public static void stripHttp2Extensions(HttpHeaders h) {
+        for (ExtensionHeaderNames n : EXTENSIONS) {
             h.remove(n.text());
         }
     }
