@@ -4,6 +4,10 @@
 #   load generator -> proxy A -> proxy B -> backend (nginx, 1 KiB answer)      for trellis, nginx, haproxy
 #   load generator -> backend                                                  "direct", the baseline
 #
+# BENCH_PROTOCOL=grpc makes the same comparison with unary gRPC calls over HTTP/2 on every hop: the backend is
+# then trellis-bench.jar's grpc-backend (grpc-java, one event loop, 1 KiB answers), nginx uses grpc_pass,
+# haproxy "proto h2" on both sides, and the Trellis Services are "protocol: grpc".
+#
 # Runs fixed rates (open loop, 16 connections) and a saturation run for every contender, round-robin so that
 # machine noise hits all alike, and writes bench/results/<date>/results.md, chart.png and the raw runs.
 # Methodology and what each number means: docs/benchmarks.md.
@@ -14,7 +18,7 @@
 #   BENCH_CONTENDERS ["direct trellis nginx haproxy"] (also: trellis-mtls, mutual TLS between the two sidecars)
 #   BENCH_RATES ["1000 5000"]   BENCH_SATURATION [1]
 #   BENCH_WARMUP [3s]  BENCH_DURATION [8s]  BENCH_ROUNDS [3]  BENCH_PRIME [5s]  BENCH_CONNECTIONS [16]
-#   BENCH_BODY [1024]  BENCH_PROTOCOL [http1|h2c]  BENCH_H2_DEPTH [8]  BENCH_OUT [bench/results/<date>]
+#   BENCH_BODY [1024]  BENCH_PROTOCOL [http1|h2c|grpc]  BENCH_H2_DEPTH [8]  BENCH_OUT [bench/results/<date>]
 #   TRELLIS_TARGET [target] (Maven output folder)  BENCH_JAR, TRELLIS_JAR (override the jars)
 #   BENCH_KEEP=1 keeps the scratch folder with configs and logs.
 #   BENCH_NICE=-5 (root) runs every benchmark process at that niceness, against other work on a shared machine.
@@ -28,7 +32,7 @@ while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
     --contenders) contenders="$2"; shift ;;
-    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -111,6 +115,12 @@ trap 'exit 130' INT TERM
 
 curl_protocol=()
 [[ "$protocol" == h2c ]] && curl_protocol=(--http2-prior-knowledge)
+if [[ "$protocol" == grpc ]]; then
+  # A probe is a gRPC call with an empty message: HTTP status 200 shows the chain is up (grpc-status aside).
+  printf '\0\0\0\0\0' >"$run_dir/grpc-probe.bin"
+  curl_protocol=(--http2-prior-knowledge -H "content-type: application/grpc" -H "te: trailers"
+                 --data-binary "@$run_dir/grpc-probe.bin")
+fi
 
 declare -A taken_ports=()
 alloc_port() { # VAR...: a free loopback port for each variable, never the same twice (no subshell: it remembers)
@@ -178,10 +188,18 @@ start_nginx() { # NAME CONFIG: sets worker_pid (the one worker does all the work
 }
 
 # The client-facing listeners speak the client's protocol: h2c needs nginx's "http2" / haproxy's "proto h2".
-nginx_h2=""; haproxy_h2=""
+# gRPC needs HTTP/2 on every hop (*_hop_h2 goes on proxy B's listener and on haproxy's server lines).
+nginx_h2=""; haproxy_h2=""; nginx_hop_h2=""; haproxy_hop_h2=""
 [[ "$protocol" == h2c ]] && { nginx_h2=" http2"; haproxy_h2=" proto h2"; }
+[[ "$protocol" == grpc ]] && { nginx_h2=" http2"; haproxy_h2=" proto h2"; nginx_hop_h2=" http2"; haproxy_hop_h2=" proto h2"; }
 alloc_port backend_port backend_client_port
+backend_name="nginx"
+if [[ "$protocol" == grpc ]]; then
+  backend_name="grpc-java"
+  backend_client_port="$backend_port" # one HTTP/2 listener serves the client and the proxies alike
+fi
 start_backend() {
+  [[ "$protocol" == grpc ]] && { start_grpc_backend; return; }
   local answer
   answer="$(head -c 1024 /dev/zero | tr '\0' 'x')"
   { nginx_common backend
@@ -198,6 +216,20 @@ EOF
   wait_http "http://127.0.0.1:$backend_port/" 10 || { cat "$run_dir/backend.error.log" >&2; exit 1; }
 }
 
+# The gRPC backend: trellis-bench.jar's grpc-backend, grpc-java on one event loop answering Echo/Call with 1 KiB.
+start_grpc_backend() {
+  local i
+  "${nice_cmd[@]}" java -XX:+UseSerialGC -Xms128m -Xmx256m -jar "$bench_jar" grpc-backend --port "$backend_port" \
+    --response-bytes 1024 >"$run_dir/backend.log" 2>&1 &
+  pids+=("$!")
+  for ((i = 0; i < 150; i++)); do
+    grep -q "grpc-backend listening on" "$run_dir/backend.log" && return 0
+    sleep 0.1
+  done
+  cat "$run_dir/backend.log" >&2
+  exit 1
+}
+
 # --- contenders: each start_* sets entry_port and watch ("A=pid B=pid"), or returns non-zero ------------
 declare -A entry_of=() watch_of=()
 
@@ -209,7 +241,7 @@ start_direct() {
 start_nginx_pair() {
   local b_port a_port b_pid a_pid
   alloc_port b_port a_port
-  nginx_proxy_conf nginx-b "$b_port" "$backend_port" >"$run_dir/nginx-b.conf"
+  nginx_proxy_conf nginx-b "$b_port$nginx_hop_h2" "$backend_port" >"$run_dir/nginx-b.conf"
   nginx_proxy_conf nginx-a "$a_port$nginx_h2" "$b_port" >"$run_dir/nginx-a.conf"
   start_nginx nginx-b "$run_dir/nginx-b.conf" && b_pid="$worker_pid" || return 1
   start_nginx nginx-a "$run_dir/nginx-a.conf" && a_pid="$worker_pid" || return 1
@@ -218,7 +250,11 @@ start_nginx_pair() {
   watch="A=$a_pid B=$b_pid"
 }
 
-nginx_proxy_conf() { # NAME LISTEN NEXT: one worker, HTTP/1.1 keep-alive to the next hop
+nginx_proxy_conf() { # NAME LISTEN NEXT: one worker, HTTP/1.1 keep-alive to the next hop (gRPC: grpc_pass)
+  local pass='proxy_pass http://next;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";'
+  [[ "$protocol" == grpc ]] && pass='grpc_pass grpc://next;'
   nginx_common "$1"
   cat <<EOF
   upstream next {
@@ -229,9 +265,7 @@ nginx_proxy_conf() { # NAME LISTEN NEXT: one worker, HTTP/1.1 keep-alive to the 
   server {
     listen 127.0.0.1:$2;
     location / {
-      proxy_pass http://next;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
+      $pass
     }
   }
 }
@@ -241,8 +275,8 @@ EOF
 start_haproxy_pair() {
   local b_port a_port name
   alloc_port b_port a_port
-  haproxy_conf "$b_port" "$backend_port" >"$run_dir/haproxy-b.cfg"
-  haproxy_conf "$a_port$haproxy_h2" "$b_port" >"$run_dir/haproxy-a.cfg"
+  haproxy_conf "$b_port$haproxy_hop_h2" "$backend_port$haproxy_hop_h2" >"$run_dir/haproxy-b.cfg"
+  haproxy_conf "$a_port$haproxy_h2" "$b_port$haproxy_hop_h2" >"$run_dir/haproxy-a.cfg"
   local -A pid_of=()
   for name in b a; do
     "${nice_cmd[@]}" haproxy -db -f "$run_dir/haproxy-$name.cfg" >"$run_dir/haproxy-$name.log" 2>&1 &
@@ -279,6 +313,8 @@ EOF
 # endpoint, so A speaks HTTP/2 to it) -> B forwards to its app, the backend. Standalone mode: both sidecars
 # read the same YAML file (docs/DESIGN.md, "User-facing configuration").
 start_trellis_pair() {
+  local trellis_protocol=http
+  [[ "$protocol" == grpc ]] && trellis_protocol=grpc
   [[ -f "$trellis_jar" ]] || { log "trellis: $trellis_jar not built"; return 1; }
   local a_out a_in a_admin a_app b_out b_in b_admin workers=() a_id=() b_id=()
   # each pair its own file: a sidecar reloads its file on change, so a shared one would send A to the other pair's B
@@ -294,14 +330,14 @@ apiVersion: trellis.dev/v1alpha1
 kind: Service
 metadata: {name: bench-client}
 spec:
-  protocol: http
+  protocol: $trellis_protocol
   port: 8080
 ---
 apiVersion: trellis.dev/v1alpha1
 kind: Service
 metadata: {name: backend}
 spec:
-  protocol: http
+  protocol: $trellis_protocol
   port: 8080
   endpoints:
     - {address: "127.0.0.1:$b_in", meshed: true}
@@ -355,7 +391,7 @@ load() { # CONTENDER SCENARIO JSON-or-"" WARMUP DURATION [load options...]
 }
 
 saturation_args() {
-  if [[ "$protocol" == h2c ]]; then echo "--saturate --depth $h2_depth"; else echo "--saturate"; fi
+  if [[ "$protocol" == h2c || "$protocol" == grpc ]]; then echo "--saturate --depth $h2_depth"; else echo "--saturate"; fi
 }
 
 # --- main ---------------------------------------------------------------------------------------------------
@@ -366,7 +402,7 @@ mkdir -p "$out/runs"
 rm -f "$out"/runs/*.json
 log "scratch folder $run_dir, results in $out"
 start_backend
-log "backend nginx on 127.0.0.1:$backend_port"
+log "backend $backend_name on 127.0.0.1:$backend_port"
 
 active=() skipped=()
 for contender in $contenders; do
@@ -413,6 +449,8 @@ for ((round = 1; round <= rounds; round++)); do
   done
 done
 
+backend_desc="nginx backend (1 worker)"
+[[ "$protocol" == grpc ]] && backend_desc="grpc-java backend (1 event loop, unary Echo/Call)"
 cpu_model="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)"
 versions="$(nginx -v 2>&1 | sed 's/.*: //' || true)"
 command -v haproxy >/dev/null && versions+=", $(haproxy -v | awk 'NR == 1 {print "haproxy " $3}' || true)"
@@ -420,7 +458,7 @@ versions+=", $(java -version 2>&1 | head -1 || true)"
 notes=(
   "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: ${cpu_model:-unknown CPU}, $(nproc) cores, $(uname -r); load average (1, 5, 15 min) before the runs: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (its own processes count in these)"
   "runs: ${rounds} round(s), round-robin over contenders; each run ${warmup} warm-up + ${duration} measured; ${connections} ${protocol} connections; ${body}-byte request bodies, 1 KiB responses"
-  "chain: load generator -> proxy A -> proxy B -> nginx backend (1 worker), all on 127.0.0.1; every proxy runs one worker thread"
+  "chain: load generator -> proxy A -> proxy B -> $backend_desc, all on 127.0.0.1; every proxy runs one worker thread"
   "versions: $versions"
 )
 ((${#skipped[@]})) && notes+=("skipped (did not start): ${skipped[*]}")

@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
         name = "trellis-bench",
         mixinStandardHelpOptions = true,
         description = "Load generator and benchmark reports for Trellis and its peers.",
-        subcommands = {LoadCommand.class, ReportCommand.class, ChartCommand.class, JmhCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {LoadCommand.class, GrpcBackendCommand.class, ReportCommand.class, ChartCommand.class,
+                JmhCommand.class, CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
 
     @CommandLine.Spec

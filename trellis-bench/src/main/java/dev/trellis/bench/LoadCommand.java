@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code load URL}: one open-loop (fixed rate) or closed-loop (saturation) run; prints text, writes JSON. */
 @Command(name = "load", mixinStandardHelpOptions = true,
-        description = "Send HTTP load to a loopback target and report latency percentiles and throughput.")
+        description = "Send HTTP or gRPC load to a loopback target and report latency percentiles and throughput.")
 final class LoadCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "URL", description = "http://127.0.0.1:PORT/path (loopback only)")
@@ -28,8 +28,13 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--host-header", description = "Host / :authority to send (default: the URL's host:port)")
     String hostHeader;
 
-    @Option(names = "--protocol", defaultValue = "http1", description = "http1 | h2c (default: ${DEFAULT-VALUE})")
+    @Option(names = "--protocol", defaultValue = "http1",
+            description = "http1 | h2c | grpc: unary calls over h2c (default: ${DEFAULT-VALUE})")
     Protocol protocol;
+
+    @Option(names = "--grpc-method", defaultValue = "/trellis.bench.Echo/Call",
+            description = "grpc: the method called, in place of the URL's path (default: ${DEFAULT-VALUE})")
+    String grpcMethod;
 
     @Option(names = {"-c", "--connections"}, defaultValue = "16", description = "connections (default: ${DEFAULT-VALUE})")
     int connections;
@@ -42,7 +47,7 @@ final class LoadCommand implements Callable<Integer> {
     boolean saturate;
 
     @Option(names = "--depth", defaultValue = "1",
-            description = "saturation: requests in flight per connection; >1 needs h2c (default: ${DEFAULT-VALUE})")
+            description = "saturation: requests in flight per connection; >1 needs h2c or grpc (default: ${DEFAULT-VALUE})")
     int depth;
 
     @Option(names = "--warmup", defaultValue = "2s", converter = DurationConverter.class,
@@ -54,7 +59,7 @@ final class LoadCommand implements Callable<Integer> {
     Duration duration;
 
     @Option(names = "--body", defaultValue = "1024",
-            description = "request body bytes; 0 sends GET, otherwise POST (default: ${DEFAULT-VALUE})")
+            description = "request body bytes; 0 sends GET, otherwise POST; grpc: the message (default: ${DEFAULT-VALUE})")
     int bodyBytes;
 
     @Option(names = "--drain-timeout", defaultValue = "5s", converter = DurationConverter.class,
@@ -89,6 +94,9 @@ final class LoadCommand implements Callable<Integer> {
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         if (url.getRawQuery() != null) {
             path += "?" + url.getRawQuery();
+        }
+        if (protocol == Protocol.GRPC) {
+            path = grpcMethod;
         }
         String authority = hostHeader != null ? hostHeader : url.getHost() + ":" + url.getPort();
         LoadSpec spec = new LoadSpec(url.getHost(), url.getPort(), path, authority, protocol, connections,

@@ -39,7 +39,12 @@ final class Connector {
                                         new Http1Connection(template, listener));
                                 break;
                             case H2C:
-                                channel.pipeline().addLast(H2cConnection.create(template, listener));
+                                channel.pipeline().addLast(
+                                        H2cConnection.create(template, listener, ResponseCheck.HTTP_STATUS));
+                                break;
+                            case GRPC:
+                                channel.pipeline().addLast(
+                                        H2cConnection.create(template, listener, GrpcResponseCheck.INSTANCE));
                                 break;
                             default:
                                 throw new IllegalStateException("protocol: " + protocol);

@@ -16,11 +16,13 @@ import io.netty.handler.codec.http2.Http2Stream;
 /**
  * HTTP/2 client (cleartext, prior knowledge) for one connection: every request is a new stream, as many at
  * once as the peer's SETTINGS_MAX_CONCURRENT_STREAMS allows. A request is reported when its stream closes:
- * ok if a 2xx response ended the stream, failed if it was reset or the connection went away.
+ * with the outcome its {@link ResponseCheck} read from the response headers (a 2xx, or for gRPC a 200 with
+ * grpc-status 0) if the response ended the stream, failed if it was reset or the connection went away.
  */
 final class H2cConnection extends Http2ConnectionHandler implements ClientConnection {
     private final RequestTemplate template;
     private final ExchangeListener listener;
+    private final ResponseCheck check;
     private final Http2Headers headers;
     private final Http2Connection.PropertyKey startKey;
     private final Http2Connection.PropertyKey statusKey;
@@ -28,10 +30,11 @@ final class H2cConnection extends Http2ConnectionHandler implements ClientConnec
     private ChannelHandlerContext ctx;
 
     private H2cConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
-                          RequestTemplate template, ExchangeListener listener) {
+                          RequestTemplate template, ExchangeListener listener, ResponseCheck check) {
         super(decoder, encoder, settings);
         this.template = template;
         this.listener = listener;
+        this.check = check;
         this.headers = template.http2Headers();
         this.startKey = connection().newKey();
         this.statusKey = connection().newKey();
@@ -47,8 +50,8 @@ final class H2cConnection extends Http2ConnectionHandler implements ClientConnec
         });
     }
 
-    static H2cConnection create(RequestTemplate template, ExchangeListener listener) {
-        return new Builder(template, listener).build();
+    static H2cConnection create(RequestTemplate template, ExchangeListener listener, ResponseCheck check) {
+        return new Builder(template, listener, check).build();
     }
 
     @Override
@@ -116,9 +119,11 @@ final class H2cConnection extends Http2ConnectionHandler implements ClientConnec
         public void onHeadersRead(ChannelHandlerContext context, int streamId, Http2Headers responseHeaders,
                                   int padding, boolean endOfStream) {
             Http2Stream stream = connection().stream(streamId);
-            CharSequence status = responseHeaders.status();
-            if (stream != null && status != null) {
-                stream.setProperty(statusKey, parseStatus(status));
+            if (stream != null) {
+                Integer outcome = check.onHeaders(stream.getProperty(statusKey), responseHeaders);
+                if (outcome != null) {
+                    stream.setProperty(statusKey, outcome);
+                }
             }
             ended(streamId, endOfStream);
         }
@@ -147,25 +152,15 @@ final class H2cConnection extends Http2ConnectionHandler implements ClientConnec
         return ctx.channel().isActive() ? Outcome.STREAM_RESET : Outcome.CONNECTION_LOST;
     }
 
-    private static int parseStatus(CharSequence status) {
-        int code = 0;
-        for (int i = 0; i < status.length(); i++) {
-            char c = status.charAt(i);
-            if (c < '0' || c > '9' || i >= 3) {
-                return Outcome.MALFORMED_RESPONSE;
-            }
-            code = code * 10 + (c - '0');
-        }
-        return status.length() == 3 ? code : Outcome.MALFORMED_RESPONSE;
-    }
-
     private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2cConnection, Builder> {
         private final RequestTemplate template;
         private final ExchangeListener listener;
+        private final ResponseCheck check;
 
-        Builder(RequestTemplate template, ExchangeListener listener) {
+        Builder(RequestTemplate template, ExchangeListener listener, ResponseCheck check) {
             this.template = template;
             this.listener = listener;
+            this.check = check;
             server(false);
         }
 
@@ -177,7 +172,8 @@ final class H2cConnection extends Http2ConnectionHandler implements ClientConnec
         @Override
         protected H2cConnection build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
                                       Http2Settings initialSettings) {
-            H2cConnection connection = new H2cConnection(decoder, encoder, initialSettings, template, listener);
+            H2cConnection connection = new H2cConnection(decoder, encoder, initialSettings, template, listener,
+                    check);
             frameListener(connection.new Listener());
             return connection;
         }

@@ -7,6 +7,7 @@ import java.util.Objects;
  * What one load run does.
  *
  * @param host         target address (the generator refuses anything outside 127.0.0.0/8 and ::1)
+ * @param path         the request path; over gRPC, the method ({@code /package.Service/Method})
  * @param authority    the Host header / :authority sent, which names the service behind a proxy
  * @param rate         requests per second over all connections, scheduled at fixed intervals (open loop);
  *                     0 runs closed-loop at maximum throughput (saturation)
@@ -63,6 +64,11 @@ public record LoadSpec(
 
     public LoadSpec withProtocol(Protocol value) {
         return new LoadSpec(host, port, path, authority, value, connections, rate, depth, warmup, duration,
+                bodyBytes, drainTimeout, ioThreads);
+    }
+
+    public LoadSpec withPath(String value) {
+        return new LoadSpec(host, port, value, authority, protocol, connections, rate, depth, warmup, duration,
                 bodyBytes, drainTimeout, ioThreads);
     }
 

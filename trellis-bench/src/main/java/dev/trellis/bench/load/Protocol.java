@@ -1,14 +1,13 @@
 package dev.trellis.bench.load;
 
-/**
- * The wire protocol the generator speaks to its target. A gRPC mode adds a constant here and a
- * {@link ClientConnection} strategy in {@link Connector}.
- */
+/** The wire protocol the generator speaks to its target; {@link Connector} picks the connection for each. */
 public enum Protocol {
     /** HTTP/1.1 with keep-alive, one request in flight per connection (no pipelining). */
     HTTP1,
     /** HTTP/2 over cleartext with prior knowledge; many concurrent streams per connection. */
-    H2C;
+    H2C,
+    /** Unary gRPC calls over h2c: one stream per call, success only with grpc-status 0. */
+    GRPC;
 
     /** Requests one connection may carry at once, before the peer's own limits. */
     int maxInFlightPerConnection() {

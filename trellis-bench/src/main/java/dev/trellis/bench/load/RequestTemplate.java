@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The one request every run repeats, encoded once: the generator writes unreleasable duplicates of the same
+ * The one request every run repeats (over gRPC, one call whose message is the body), encoded once: the generator writes unreleasable duplicates of the same
  * bytes, so its own cost per request stays a few pointer copies. {@link #close()} frees the bytes once the
  * connections are gone.
  */
@@ -43,7 +43,8 @@ final class RequestTemplate implements AutoCloseable {
         byte[] headBytes = head.toString().getBytes(StandardCharsets.US_ASCII);
         ByteBuf http1 = Unpooled.directBuffer(headBytes.length + bodyBytes.length)
                 .writeBytes(headBytes).writeBytes(bodyBytes);
-        ByteBuf body = Unpooled.directBuffer(bodyBytes.length).writeBytes(bodyBytes);
+        byte[] payload = spec.protocol() == Protocol.GRPC ? GrpcMessages.lengthPrefixed(bodyBytes) : bodyBytes;
+        ByteBuf body = Unpooled.directBuffer(payload.length).writeBytes(payload);
         return new RequestTemplate(spec, http1, body);
     }
 
@@ -58,8 +59,9 @@ final class RequestTemplate implements AutoCloseable {
         return http1.duplicate();
     }
 
+    /** Whether a DATA frame follows the headers: always for gRPC, whose message frame has a prefix. */
     boolean hasBody() {
-        return spec.bodyBytes() > 0;
+        return spec.bodyBytes() > 0 || spec.protocol() == Protocol.GRPC;
     }
 
     ByteBuf body() {
@@ -68,12 +70,15 @@ final class RequestTemplate implements AutoCloseable {
 
     /** Fresh headers for one HTTP/2 connection (they are not shared across event loops). */
     Http2Headers http2Headers() {
+        if (spec.protocol() == Protocol.GRPC) {
+            return GrpcMessages.requestHeaders(spec.path(), spec.authority());
+        }
         Http2Headers headers = new DefaultHttp2Headers()
                 .method(method(spec).asciiName())
                 .path(spec.path())
                 .scheme("http")
                 .authority(spec.authority());
-        if (hasBody()) {
+        if (spec.bodyBytes() > 0) {
             headers.set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
             headers.setInt(HttpHeaderNames.CONTENT_LENGTH, spec.bodyBytes());
         }
