@@ -15,9 +15,9 @@
 # Usage: bench/run.sh [--quick] [--contenders "direct nginx haproxy trellis"]
 #   --quick   a few-second smoke run of the direct baseline only, into a temporary folder (used by tests)
 # Environment (defaults in brackets):
-#   BENCH_CONTENDERS ["direct trellis nginx haproxy"] (also: trellis-mtls, mutual TLS between the two sidecars)
+#   BENCH_CONTENDERS ["direct trellis trellis-mtls nginx haproxy"] (trellis-mtls: mutual TLS between the two sidecars)
 #   BENCH_RATES ["1000 5000"]   BENCH_SATURATION [1]
-#   BENCH_WARMUP [3s]  BENCH_DURATION [8s]  BENCH_ROUNDS [3]  BENCH_PRIME [5s]  BENCH_CONNECTIONS [16]
+#   BENCH_WARMUP [3s]  BENCH_DURATION [8s]  BENCH_ROUNDS [3]  BENCH_PRIME [20s]  BENCH_CONNECTIONS [16]
 #   BENCH_BODY [1024]  BENCH_PROTOCOL [http1|h2c|grpc]  BENCH_H2_DEPTH [8]  BENCH_OUT [bench/results/<date>]
 #   TRELLIS_TARGET [target] (Maven output folder)  BENCH_JAR, TRELLIS_JAR (override the jars)
 #   BENCH_KEEP=1 keeps the scratch folder with configs and logs.
@@ -27,7 +27,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 quick=0
-contenders="${BENCH_CONTENDERS:-direct trellis nginx haproxy}"
+contenders="${BENCH_CONTENDERS:-direct trellis trellis-mtls nginx haproxy}"
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
@@ -45,7 +45,7 @@ if ((quick)); then
   out="${BENCH_OUT:-$(mktemp -d /tmp/trellis-bench-quick.XXXXXX)}"
 else
   rates="${BENCH_RATES:-1000 5000}"
-  warmup="${BENCH_WARMUP:-3s}"; duration="${BENCH_DURATION:-8s}"; rounds="${BENCH_ROUNDS:-3}"; prime="${BENCH_PRIME:-5s}"
+  warmup="${BENCH_WARMUP:-3s}"; duration="${BENCH_DURATION:-8s}"; rounds="${BENCH_ROUNDS:-3}"; prime="${BENCH_PRIME:-20s}"
   out="${BENCH_OUT:-$root/bench/results/$(date -u +%Y-%m-%d)}"
 fi
 saturation="${BENCH_SATURATION:-1}"

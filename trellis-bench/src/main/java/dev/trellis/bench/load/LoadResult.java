@@ -72,9 +72,9 @@ public record LoadResult(
                 percentileMillis(50), percentileMillis(90), percentileMillis(99), percentileMillis(99.9),
                 maxMillis(), meanMillis()));
         for (ProcessUsage process : processes) {
-            text.append(String.format(Locale.ROOT, "process     %s (pid %d): cpu %.2f s, %.4f s per 1000 req, peak RSS %.1f MiB%n",
+            text.append(String.format(Locale.ROOT, "process     %s (pid %d): cpu %.2f s, %.4f s per 1000 req, RSS %.1f MiB, peak RSS %.1f MiB%n",
                     process.name(), process.pid(), process.cpuSeconds(),
-                    process.cpuSecondsPer1000(completedInWindow), process.peakRssKib() / 1024.0));
+                    process.cpuSecondsPer1000(completedInWindow), process.rssKib() / 1024.0, process.peakRssKib() / 1024.0));
         }
         return text.toString();
     }

@@ -42,7 +42,7 @@ public final class ProcessWatch {
         List<ProcessUsage> usage = new ArrayList<>();
         pids.forEach((name, pid) -> {
             long ticks = cpuTicks(pid) - ticksAtBegin.getOrDefault(name, 0L);
-            usage.add(new ProcessUsage(name, pid, (double) ticks / clockTicksPerSecond, peakRssKib(pid)));
+            usage.add(new ProcessUsage(name, pid, (double) ticks / clockTicksPerSecond, peakRssKib(pid), rssKib(pid)));
         });
         return usage;
     }
@@ -56,9 +56,17 @@ public final class ProcessWatch {
     }
 
     static long peakRssKib(long pid) {
+        return statusKib(pid, "VmHWM:");
+    }
+
+    static long rssKib(long pid) {
+        return statusKib(pid, "VmRSS:");
+    }
+
+    private static long statusKib(long pid, String field) {
         for (String line : read(Path.of("/proc", Long.toString(pid), "status")).split("\n")) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.substring("VmHWM:".length()).replace("kB", "").trim());
+            if (line.startsWith(field)) {
+                return Long.parseLong(line.substring(field.length()).replace("kB", "").trim());
             }
         }
         return 0;

@@ -54,7 +54,8 @@ public final class ResultJson {
                     .put("pid", process.pid())
                     .put("cpuSeconds", process.cpuSeconds())
                     .put("cpuSecondsPer1000", process.cpuSecondsPer1000(result.completedInWindow()))
-                    .put("peakRssKib", process.peakRssKib());
+                    .put("peakRssKib", process.peakRssKib())
+                    .put("rssKib", process.rssKib());
         }
         json.put("histogram", encode(result));
         return json;

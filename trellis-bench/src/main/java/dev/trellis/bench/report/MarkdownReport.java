@@ -53,7 +53,7 @@ public final class MarkdownReport {
                 .append(median ? "; each percentile is the median of the rounds' percentiles, max the highest seen" : "")
                 .append("; \"+\" columns are the latency added over the direct baseline at the same "
                 + "percentile. CPU is user + system time of the proxy process over the measured window divided by "
-                + "the requests completed in it; peak RSS is the process's VmHWM. Methodology: docs/benchmarks.md.\n");
+                + "the requests completed in it; RSS at 1,000 req/s is the process's VmRSS at the end of that scenario's measured windows (the highest over rounds), peak RSS its VmHWM. Methodology: docs/benchmarks.md.\n");
         return md.toString();
     }
 
@@ -96,6 +96,12 @@ public final class MarkdownReport {
             header.append(" CPU s / 1k req (").append(scenario).append(") |");
             rule.append("---:|");
         }
+        Optional<String> atThousand = scenarios.stream()
+                .filter(s -> results.results(s).stream().anyMatch(r -> r.targetRate() == 1000)).findFirst();
+        atThousand.ifPresent(s -> {
+            header.append(" RSS MiB at 1,000 req/s |");
+            rule.append("---:|");
+        });
         header.append(" peak RSS MiB |\n");
         rule.append("---:|\n");
         StringBuilder rows = new StringBuilder();
@@ -109,6 +115,10 @@ public final class MarkdownReport {
                     rows.append(Double.isNaN(cpu) ? " — |" : String.format(Locale.ROOT, " %.4f |", cpu));
                     peak = Math.max(peak, result.map(r -> r.peakRssKib(process)).orElse(0L));
                 }
+                if (atThousand.isPresent()) {
+                    long rss = results.result(atThousand.get(), contender).map(r -> r.rssKib(process)).orElse(0L);
+                    rows.append(rss == 0 ? " — |" : String.format(Locale.ROOT, " %.1f |", rss / 1024.0));
+                }
                 rows.append(String.format(Locale.ROOT, " %.1f |%n", peak / 1024.0));
             }
         }
@@ -120,7 +130,7 @@ public final class MarkdownReport {
         for (String scenario : scenarios) {
             md.append(results.results(scenario).stream().anyMatch(r -> r.targetRate() == 1000) ? " ≈0.20 |" : " — |");
         }
-        md.append(" ≈57 (60 MB) |\n\n");
+        md.append(atThousand.isPresent() ? " ≈57 (60 MB) | — |\n\n" : " ≈57 (60 MB) |\n\n");
     }
 
     private List<String> processes(String contender) {

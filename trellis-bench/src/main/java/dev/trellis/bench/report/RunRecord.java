@@ -29,7 +29,8 @@ public record RunRecord(
     }
 
     /** A watched process over one run. */
-    public record Process(String name, double cpuSeconds, long peakRssKib) {
+    /** @param rssKib the resident set at the end of the run; 0 in records from before it was measured */
+    public record Process(String name, double cpuSeconds, long peakRssKib, long rssKib) {
     }
 
     public static RunRecord read(Path file) throws IOException {
@@ -37,7 +38,7 @@ public record RunRecord(
         List<Process> processes = new ArrayList<>();
         for (JsonNode process : json.path("processes")) {
             processes.add(new Process(process.path("name").asText(), process.path("cpuSeconds").asDouble(),
-                    process.path("peakRssKib").asLong()));
+                    process.path("peakRssKib").asLong(), process.path("rssKib").asLong()));
         }
         return new RunRecord(
                 required(json, "contender", file).asText(),

@@ -22,6 +22,7 @@ public final class ScenarioResult {
     private final List<Histogram> roundHistograms = new ArrayList<>();
     private final Map<String, double[]> cpuSeconds = new LinkedHashMap<>();
     private final Map<String, Long> peakRssKib = new LinkedHashMap<>();
+    private final Map<String, Long> rssKib = new LinkedHashMap<>();
     private double windowSeconds;
     private long completed;
     private long errors;
@@ -45,6 +46,7 @@ public final class ScenarioResult {
         for (RunRecord.Process process : run.processes()) {
             cpuSeconds.computeIfAbsent(process.name(), name -> new double[1])[0] += process.cpuSeconds();
             peakRssKib.merge(process.name(), process.peakRssKib(), Math::max);
+            rssKib.merge(process.name(), process.rssKib(), Math::max);
         }
     }
 
@@ -111,5 +113,10 @@ public final class ScenarioResult {
 
     public long peakRssKib(String process) {
         return peakRssKib.getOrDefault(process, 0L);
+    }
+
+    /** The highest resident set a process held at the end of this scenario's runs; 0 when not measured. */
+    public long rssKib(String process) {
+        return rssKib.getOrDefault(process, 0L);
     }
 }

@@ -24,9 +24,9 @@ class ReportTest {
     void mergesRoundsAndReportsLatencyAddedOverDirect() throws IOException {
         write("direct", "rate-1000", 1000, 100_000, List.of(), 1);
         write("direct", "rate-1000", 1000, 100_000, List.of(), 2);
-        write("nginx", "rate-1000", 1000, 400_000, List.of(new ProcessUsage("A", 1, 0.5, 4096)), 1);
-        write("nginx", "rate-1000", 1000, 400_000, List.of(new ProcessUsage("A", 1, 1.5, 8192)), 2);
-        write("nginx", "saturation", 0, 400_000, List.of(new ProcessUsage("A", 1, 2.0, 2048)), 1);
+        write("nginx", "rate-1000", 1000, 400_000, List.of(new ProcessUsage("A", 1, 0.5, 4096, 3072)), 1);
+        write("nginx", "rate-1000", 1000, 400_000, List.of(new ProcessUsage("A", 1, 1.5, 8192, 5120)), 2);
+        write("nginx", "saturation", 0, 400_000, List.of(new ProcessUsage("A", 1, 2.0, 2048, 9216)), 1);
 
         ResultSet results = ResultSet.read(dir);
         String md = new MarkdownReport(results, "Results", List.of("machine: test"), "chart.png").render();
@@ -39,6 +39,8 @@ class ReportTest {
         // 2 CPU seconds over 2 rounds of 1,000 completed requests each.
         assertThat(nginx.cpuSecondsPer1000("A")).isEqualTo(1.0);
         assertThat(nginx.peakRssKib("A")).isEqualTo(8192);
+        // the resident set while serving 1,000 req/s: the higher of the two rounds, not the saturation run's
+        assertThat(nginx.rssKib("A")).isEqualTo(5120);
         assertThat(md)
                 .contains("- machine: test")
                 .contains("![latency and throughput per contender](chart.png)")
@@ -46,7 +48,8 @@ class ReportTest {
                 .contains("| nginx | 1,000 | 0.400 | 0.400 | 0.400 | 0.400 | 0.400 | +0.300 | +0.300 | +0.300 | +0.300 | 0 |")
                 .contains(MarkdownReport.ENVOY_ROW)
                 .contains("## Maximum throughput")
-                .contains("| nginx | A | 1.0000 | 2.0000 | 8.0 |");
+                .contains("| contender | process | CPU s / 1k req (rate-1000) | CPU s / 1k req (saturation) | RSS MiB at 1,000 req/s | peak RSS MiB |")
+                .contains("| nginx | A | 1.0000 | 2.0000 | 5.0 | 8.0 |");
     }
 
     @Test
