@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param drainTimeout        on shutdown, how long in-flight requests may take to finish
  * @param maxHeaderBytes      request header block limit (431 beyond)
  * @param maxHeaderCount      request header count limit (431 beyond)
- * @param maxConcurrentStreams HTTP/2 streams per downstream connection (pending requests bound)
+ * @param maxConcurrentStreams HTTP/2 streams per downstream connection (SETTINGS_MAX_CONCURRENT_STREAMS)
  * @param identity            where the workload identity (mutual TLS) comes from
  */
 public record ProxyOptions(
@@ -64,6 +64,8 @@ public record ProxyOptions(
         private int maxInitialLineBytes = 8 * 1024;
         private int maxHeaderBytes = 64 * 1024;
         private int maxHeaderCount = 100;
+        // above the 100 that RFC 9113 recommends, which is what clients (Trellis's own pools included) assume until
+        // they have read this limit from SETTINGS
         private int maxConcurrentStreams = 256;
         private IdentitySource identity;
 

@@ -99,6 +99,23 @@ class CurlAndNghttpTest {
         assertThat(r.stdout()).contains("/echo?a", "/echo?b", "/echo?c", "/status/404");
     }
 
+    /**
+     * A burst of 150 concurrent streams with bodies on fresh connections: the caller's sidecar must keep each
+     * connection to the other within what that one accepts (counting the streams it handed out, and assuming 100
+     * until the peer's SETTINGS arrive), and no connection between them may break.
+     */
+    @Test
+    void h2loadBurstOfConcurrentUploadsKeepsTheSidecarConnectionHealthy(@TempDir Path dir) throws Exception {
+        assumeTrue(Processes.available("h2load"));
+        Path body = dir.resolve("body.bin");
+        Files.write(body, new byte[1024]);
+        Result r = Processes.run(List.of("h2load", "-n", "3000", "-c", "1", "-m", "150", "-d", body.toString(),
+                "-H", ":authority: catalog", url("/echo")));
+        String errors = Processes.run(List.of("curl", "-s", "http://127.0.0.1:" + caller.admin() + "/metrics")).stdout()
+                + Processes.run(List.of("curl", "-s", "http://127.0.0.1:" + server.admin() + "/metrics")).stdout();
+        assertThat(r.stdout()).as(r.stdout() + errors.lines().filter(l -> l.contains("error") && !l.startsWith("#") && !l.endsWith(" 0")).toList()).contains("3000 succeeded, 0 failed, 0 errored");
+    }
+
     @Test
     void h2loadCompletesEveryRequest() throws Exception {
         assumeTrue(Processes.available("h2load"));

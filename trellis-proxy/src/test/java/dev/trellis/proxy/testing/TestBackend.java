@@ -24,7 +24,7 @@ public final class TestBackend implements AutoCloseable {
     private TestBackend(String name, long delayMillis) throws IOException {
         this.name = name;
         this.delayMillis = delayMillis;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "backend-" + name);
             t.setDaemon(true);

@@ -14,12 +14,13 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.util.ArrayList;
@@ -35,6 +36,12 @@ import java.util.concurrent.TimeUnit;
  * streams finish undisturbed.
  */
 public final class Http2ConnectionPool implements ConnectionLimiter.Member {
+    /**
+     * Streams a new connection carries before the peer's SETTINGS say how many it accepts: RFC 9113 recommends peers
+     * allow at least 100, and a peer enforces its limit by refusing the excess.
+     */
+    static final int STREAMS_BEFORE_SETTINGS = 100;
+
     /** Generous windows: a stream is paused by flow control, not by a tiny default window. */
     static final int WINDOW = 1024 * 1024;
 
@@ -87,6 +94,7 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
 
     private Future<Channel> streamOn(Connection c) {
         Promise<Channel> p = loop.newPromise();
+        c.reserved++; // counted from now: the stream's HEADERS, which create it in the codec, may be written later
         if (c.ready.isDone()) {
             openStreamOn(c, p);
         } else {
@@ -97,6 +105,7 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
 
     private void openStreamOn(Connection c, Promise<Channel> p) {
         if (!c.ready.isSuccess()) {
+            c.reserved--;
             connections.remove(c);
             c.channel.close();
             p.setFailure(c.ready.cause());
@@ -105,9 +114,13 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
         c.streams().open().addListener(opened -> {
             if (opened.isSuccess()) {
                 Channel stream = (Channel) opened.getNow();
-                stream.closeFuture().addListener(x -> loop.execute(() -> onStreamClosed(c)));
+                stream.closeFuture().addListener(x -> {
+                    c.reserved--;
+                    loop.execute(() -> onStreamClosed(c));
+                });
                 p.setSuccess(stream);
             } else {
+                c.reserved--;
                 p.setFailure(opened.cause());
             }
         });
@@ -183,6 +196,7 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
 
     private Connection connect(ClusterConfig cluster) {
         long idleMillis = cluster.idleTimeout().toMillis();
+        PeerSettings settings = new PeerSettings();
         ChannelFuture f = connector.connect(loop, endpoint, cluster, new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -192,14 +206,16 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
                         .autoAckPingFrame(true)
                         .build();
                 ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
-                // many streams share this connection: their flushes within one event-loop pass become one write
-                ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
+                // No FlushConsolidationHandler here: with it, under bursts of new streams, the peer's HPACK decoder
+                // lost step with this encoder ("Incomplete header block fragment") and the connection died with every
+                // stream on it. Request writes are already one flush per read batch (Exchange), so it saved little.
                 ch.pipeline().addLast("h2", codec);
                 ch.pipeline().addLast("mux", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                ch.pipeline().addLast("settings", settings);
                 ch.pipeline().addLast("idle-close", new IdleCloser());
             }
         }, OutboundTls.Alpn.H2);
-        Connection c = new Connection(f);
+        Connection c = new Connection(f, settings);
         ConnectionLimiter slots = limiter;
         f.channel().closeFuture().addListener(x -> {
             connections.remove(c);
@@ -223,12 +239,31 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
     private static final class Connection {
         final Channel channel;
         final ChannelFuture ready;
+        /**
+         * Streams handed out on this connection and not yet closed. The codec counts a stream only once its HEADERS
+         * are written, which for a request that waited in the pending queue happens after other requests were
+         * already served: counting at hand-out keeps the connection within the peer's SETTINGS_MAX_CONCURRENT_STREAMS,
+         * which the peer enforces by refusing the excess (and Netty's server then takes any frame that follows on a
+         * refused stream for a protocol error that closes the whole connection).
+         */
+        int reserved;
+        private final PeerSettings settings;
         private Http2FrameCodec codec;
         private Http2StreamChannelBootstrap streams;
 
-        Connection(ChannelFuture ready) {
+        Connection(ChannelFuture ready, PeerSettings settings) {
             this.channel = ready.channel();
             this.ready = ready;
+            this.settings = settings;
+        }
+
+        /**
+         * The streams this connection may carry at once: the peer's SETTINGS_MAX_CONCURRENT_STREAMS once its SETTINGS
+         * arrived, and until then a conservative {@link #STREAMS_BEFORE_SETTINGS} rather than "unlimited", so a burst
+         * on a new connection cannot overrun a limit that is still on its way.
+         */
+        private int streamLimit(Http2FrameCodec codec) {
+            return settings.received() ? codec.connection().local().maxActiveStreams() : STREAMS_BEFORE_SETTINGS;
         }
 
         /** The codec, looked up in the pipeline once it is there rather than on every request. */
@@ -249,13 +284,15 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
 
         boolean usable() {
             if (!ready.isDone()) {
-                return true; // still connecting: queue behind it rather than open another
+                // still connecting: queue behind it rather than open another, up to what it may carry at first
+                return reserved < STREAMS_BEFORE_SETTINGS;
             }
             if (!ready.isSuccess() || !channel.isActive()) {
                 return false;
             }
             Http2FrameCodec codec = codec();
-            return codec != null && !codec.connection().goAwayReceived() && codec.connection().local().canOpenStream();
+            return codec != null && !codec.connection().goAwayReceived() && codec.connection().local().canOpenStream()
+                    && reserved < streamLimit(codec);
         }
 
         /** Connected, open and without a stream: it could close without disturbing anyone. */
@@ -265,6 +302,25 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
             }
             Http2FrameCodec codec = codec();
             return codec != null && codec.connection().numActiveStreams() == 0;
+        }
+    }
+
+    /** Notes the peer's first SETTINGS frame, which carries its limit on concurrent streams (RFC 9113 §6.5.2). */
+    private static final class PeerSettings extends ChannelInboundHandlerAdapter {
+        private boolean received;
+
+        boolean received() {
+            return received;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2SettingsFrame) {
+                received = true;
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            ctx.fireChannelRead(msg);
         }
     }
 
