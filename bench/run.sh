@@ -127,7 +127,9 @@ alloc_port() { # VAR...: a free loopback port for each variable, never the same 
   local _name _port
   for _name in "$@"; do
     while :; do
-      _port=$((20000 + RANDOM % 25000))
+      # below the kernel's ephemeral range (32768 on), where an outgoing connection may hold a port that no
+      # listener shows and the bind of nginx or haproxy would fail
+      _port=$((20000 + RANDOM % 12000))
       [[ -z "${taken_ports[$_port]:-}" ]] || continue
       [[ -z "$(ss -Hltn "sport = :$_port" 2>/dev/null)" ]] || continue
       (exec 3<>"/dev/tcp/127.0.0.1/$_port") 2>/dev/null && continue
@@ -184,7 +186,10 @@ start_nginx() { # NAME CONFIG: sets worker_pid (the one worker does all the work
   "${nice_cmd[@]}" nginx -p "$run_dir" -c "$2" -e "$run_dir/$1.error.log" >"$run_dir/$1.log" 2>&1 &
   local master=$!
   pids+=("$master")
-  worker_pid="$(child_pid "$master")"
+  if ! worker_pid="$(child_pid "$master")"; then
+    log "nginx $1 did not start: $(tail -n 3 "$run_dir/$1.error.log" "$run_dir/$1.log" 2>/dev/null | tr '\n' ' ')"
+    return 1
+  fi
 }
 
 # The client-facing listeners speak the client's protocol: h2c needs nginx's "http2" / haproxy's "proto h2".
