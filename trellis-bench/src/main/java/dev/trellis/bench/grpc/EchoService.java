@@ -1,5 +1,6 @@
 package dev.trellis.bench.grpc;
 
+import dev.trellis.proxy.grpc.BytesMarshaller;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -17,8 +18,8 @@ final class EchoService {
     static final MethodDescriptor<byte[], byte[]> CALL = MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Call"))
-            .setRequestMarshaller(ByteArrayMarshaller.INSTANCE)
-            .setResponseMarshaller(ByteArrayMarshaller.INSTANCE)
+            .setRequestMarshaller(BytesMarshaller.INSTANCE)
+            .setResponseMarshaller(BytesMarshaller.INSTANCE)
             .build();
 
     private final byte[] response;

@@ -1,6 +1,8 @@
 package dev.trellis.proxy.config;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -44,7 +46,7 @@ public record RetryPolicy(
 
     public RetryPolicy {
         // an EnumSet: asked about every response, it answers with a bit test
-        retryOn = java.util.Collections.unmodifiableSet(retryOn.isEmpty() ? java.util.EnumSet.noneOf(RetryOn.class) : java.util.EnumSet.copyOf(retryOn));
+        retryOn = Collections.unmodifiableSet(retryOn.isEmpty() ? EnumSet.noneOf(RetryOn.class) : EnumSet.copyOf(retryOn));
         statusCodes = Set.copyOf(statusCodes);
         grpcCodes = Set.copyOf(grpcCodes);
         Objects.requireNonNull(baseBackoff, "baseBackoff");

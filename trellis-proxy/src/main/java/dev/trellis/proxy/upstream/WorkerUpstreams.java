@@ -57,16 +57,9 @@ public final class WorkerUpstreams {
      * A connection (HTTP/1) or stream (HTTP/2) to the endpoint; when the cluster is at its connection limit the
      * future completes once one is free (the request is pending meanwhile).
      */
-    public Future<Channel> acquire(Endpoint endpoint, UpstreamProtocol protocol, ClusterConfig cluster) {
-        return acquire(endpoint, endpoint.authority(), protocol, cluster);
-    }
-
-    /** As {@link #acquire(Endpoint, UpstreamProtocol, ClusterConfig)}, for a balanced endpoint. */
-    public Future<Channel> acquire(EndpointState endpoint, UpstreamProtocol protocol, ClusterConfig cluster) {
-        return acquire(endpoint.endpoint(), endpoint.authority(), protocol, cluster);
-    }
-
-    private Future<Channel> acquire(Endpoint endpoint, String authority, UpstreamProtocol protocol, ClusterConfig cluster) {
+    public Future<Channel> acquire(EndpointState picked, UpstreamProtocol protocol, ClusterConfig cluster) {
+        Endpoint endpoint = picked.endpoint();
+        String authority = picked.authority();
         ConnectionLimiter limiter = limiter(cluster);
         switch (protocol) {
             case HTTP2: {

@@ -297,11 +297,8 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
 
         /** Connected, open and without a stream: it could close without disturbing anyone. */
         boolean unused() {
-            if (!ready.isDone() || !ready.isSuccess() || !channel.isActive()) {
-                return false;
-            }
-            Http2FrameCodec codec = codec();
-            return codec != null && codec.connection().numActiveStreams() == 0;
+            // reserved, not the codec's active count: a stream handed out whose HEADERS are not written yet is in use
+            return ready.isDone() && ready.isSuccess() && channel.isActive() && reserved == 0;
         }
     }
 

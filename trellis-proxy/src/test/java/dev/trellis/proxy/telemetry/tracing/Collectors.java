@@ -1,5 +1,6 @@
 package dev.trellis.proxy.telemetry.tracing;
 
+import dev.trellis.proxy.grpc.BytesMarshaller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -12,7 +13,6 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -120,21 +120,7 @@ final class Collectors {
 
     /** opentelemetry.proto.collector.trace.v1.TraceService/Export over gRPC (h2c). */
     static final class OtlpGrpc extends Otlp {
-        private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-            @Override
-            public InputStream stream(byte[] value) {
-                return new ByteArrayInputStream(value);
-            }
-
-            @Override
-            public byte[] parse(InputStream stream) {
-                try {
-                    return stream.readAllBytes();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
+        private static final MethodDescriptor.Marshaller<byte[]> BYTES = BytesMarshaller.INSTANCE;
         private final Server server;
 
         OtlpGrpc() throws IOException {
