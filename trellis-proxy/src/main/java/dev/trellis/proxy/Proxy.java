@@ -270,7 +270,8 @@ public final class Proxy implements AdminServer.Admin {
         accepted.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         upstreams.closeAll();
         connector.close();
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        // a short quiet period: io_uring completes a close asynchronously, and the loop must live to see it
+        workers.shutdownGracefully(50, 1000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         tracing.close();
         accessLog.close();
         log.info("stopped");
