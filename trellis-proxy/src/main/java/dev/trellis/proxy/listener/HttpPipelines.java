@@ -5,6 +5,7 @@ import dev.trellis.proxy.config.ListenerConfig;
 import dev.trellis.proxy.filter.authz.AuthorizationHandler;
 import dev.trellis.proxy.filter.authz.AuthzStats;
 import dev.trellis.proxy.http.DrainEvent;
+import dev.trellis.proxy.http.Http2ConnectionWindow;
 import dev.trellis.proxy.http.HttpProxyHandler;
 import dev.trellis.proxy.runtime.ListenerContext;
 import dev.trellis.proxy.runtime.RuntimeConfig;
@@ -70,6 +71,7 @@ final class HttpPipelines {
                         .initialWindowSize(WINDOW)
                         .maxHeaderListSize(listener.options().maxHeaderBytes()))
                 .build());
+        p.addLast("window", new Http2ConnectionWindow(WINDOW));
         p.addLast("mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel ch) {

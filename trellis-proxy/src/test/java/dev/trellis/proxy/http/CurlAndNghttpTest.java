@@ -105,6 +105,19 @@ class CurlAndNghttpTest {
      * until the peer's SETTINGS arrive), and no connection between them may break.
      */
     @Test
+    void nghttpIsGivenAWideConnectionWindow() throws Exception {
+        assumeTrue(Processes.available("nghttp"));
+        Result r = Processes.run(List.of("nghttp", "-nv", "-H", ":authority: catalog", url("/echo")));
+        assertThat(r.exitCode()).isZero();
+        // SETTINGS widen each stream's window; only a WINDOW_UPDATE on stream 0 widens the connection's 65,535 bytes
+        java.util.regex.Matcher update = java.util.regex.Pattern.compile(
+                "recv WINDOW_UPDATE frame <length=4, flags=0x00, stream_id=0>\\s+\\(window_size_increment=(\\d+)\\)")
+                .matcher(r.stdout());
+        assertThat(update.find()).as("a connection window update in %s", r.stdout()).isTrue();
+        assertThat(65_535 + Long.parseLong(update.group(1))).isGreaterThanOrEqualTo(1024 * 1024);
+    }
+
+    @Test
     void h2loadBurstOfConcurrentUploadsKeepsTheSidecarConnectionHealthy(@TempDir Path dir) throws Exception {
         assumeTrue(Processes.available("h2load"));
         Path body = dir.resolve("body.bin");

@@ -2,6 +2,7 @@ package dev.trellis.proxy.upstream.pool;
 
 import dev.trellis.proxy.config.ClusterConfig;
 import dev.trellis.proxy.config.Endpoint;
+import dev.trellis.proxy.http.Http2ConnectionWindow;
 import dev.trellis.proxy.tls.OutboundTls;
 import dev.trellis.proxy.upstream.UpstreamHandler;
 import io.netty.channel.Channel;
@@ -42,7 +43,7 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
      */
     static final int STREAMS_BEFORE_SETTINGS = 100;
 
-    /** Generous windows: a stream is paused by flow control, not by a tiny default window. */
+    /** Generous windows, per stream and for the whole connection (Envoy's connection default): a stream is paused by flow control, not by a tiny default window. */
     static final int WINDOW = 1024 * 1024;
 
     /** Every stream's pipeline: HttpObjects in and out, ending in an {@link UpstreamHandler}; stateless, so shared. */
@@ -210,6 +211,7 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
                 // lost step with this encoder ("Incomplete header block fragment") and the connection died with every
                 // stream on it. Request writes are already one flush per read batch (Exchange), so it saved little.
                 ch.pipeline().addLast("h2", codec);
+                ch.pipeline().addLast("window", new Http2ConnectionWindow(WINDOW));
                 ch.pipeline().addLast("mux", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
                 ch.pipeline().addLast("settings", settings);
                 ch.pipeline().addLast("idle-close", new IdleCloser());
