@@ -17,7 +17,8 @@
 # Environment (defaults in brackets):
 #   BENCH_CONTENDERS ["direct trellis trellis-mtls nginx haproxy"] (trellis-mtls: mutual TLS between the two sidecars)
 #   BENCH_RATES ["1000 5000"]   BENCH_SATURATION [1]
-#   BENCH_WARMUP [3s]  BENCH_DURATION [8s]  BENCH_ROUNDS [3]  BENCH_PRIME [20s]  BENCH_CONNECTIONS [16]
+#   BENCH_WARMUP [3s]  BENCH_DURATION [8s]  BENCH_ROUNDS [3]  BENCH_PRIME [20s]  BENCH_PRIME_RATE [10s]
+#   BENCH_CONNECTIONS [16]
 #   BENCH_BODY [1024]  BENCH_PROTOCOL [http1|h2c|grpc]  BENCH_H2_DEPTH [8]  BENCH_OUT [bench/results/<date>]
 #   TRELLIS_TARGET [target] (Maven output folder)  BENCH_JAR, TRELLIS_JAR (override the jars)
 #   BENCH_KEEP=1 keeps the scratch folder with configs and logs.
@@ -42,10 +43,12 @@ if ((quick)); then
   contenders="direct"
   rates="${BENCH_RATES:-1000}"
   warmup="${BENCH_WARMUP:-1s}"; duration="${BENCH_DURATION:-2s}"; rounds="${BENCH_ROUNDS:-1}"; prime="${BENCH_PRIME:-1s}"
+  prime_rate="${BENCH_PRIME_RATE:-1s}"
   out="${BENCH_OUT:-$(mktemp -d /tmp/trellis-bench-quick.XXXXXX)}"
 else
   rates="${BENCH_RATES:-1000 5000}"
   warmup="${BENCH_WARMUP:-3s}"; duration="${BENCH_DURATION:-8s}"; rounds="${BENCH_ROUNDS:-3}"; prime="${BENCH_PRIME:-20s}"
+  prime_rate="${BENCH_PRIME_RATE:-10s}"
   out="${BENCH_OUT:-$root/bench/results/$(date -u +%Y-%m-%d)}"
 fi
 saturation="${BENCH_SATURATION:-1}"
@@ -425,6 +428,12 @@ for contender in $contenders; do
     watch_of[$contender]="$watch"
     # Warm every hop (JIT of the JVMs, connection pools) before anything is measured.
     if load "$contender" prime "" 0s "$prime" $(saturation_args) >"$run_dir/prime-$contender.txt" 2>&1; then
+      # then each fixed rate, open loop: a JVM compiles for the load it has seen, and a first step from a closed
+      # loop to an open one recompiles hot paths under load (docs/benchmarks.md, "Warm-up")
+      for rate in $rates; do
+        load "$contender" prime "" 0s "$prime_rate" --rate "$rate" >>"$run_dir/prime-$contender.txt" 2>&1 \
+          || log "$contender: errors while warming up at $rate req/s (not measured)"
+      done
       active+=("$contender")
       log "$contender ready on 127.0.0.1:$entry_port ${watch:+($watch)}"
       continue

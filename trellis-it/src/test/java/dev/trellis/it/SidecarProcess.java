@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
-/** A real `trellis proxy` process started from the shaded jar, with the sidecar's default JVM flags. */
+/**
+ * A real `trellis proxy` process started from the shaded jar, with the sidecar's JVM flags from bin/trellis except
+ * the heap, held to 48 MB so that a streaming test shows bodies are not buffered.
+ */
 final class SidecarProcess implements AutoCloseable {
     static final List<String> SIDECAR_JVM = List.of("-Xms24m", "-Xmx48m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=32m",
             "-Xss256k", "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=96m", "-XX:CICompilerCount=2");
