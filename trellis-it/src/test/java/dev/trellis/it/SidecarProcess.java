@@ -19,7 +19,8 @@ import org.awaitility.Awaitility;
  */
 final class SidecarProcess implements AutoCloseable {
     static final List<String> SIDECAR_JVM = List.of("-Xms24m", "-Xmx48m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=32m",
-            "-Xss256k", "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=96m", "-XX:CICompilerCount=2");
+            "-Xss256k", "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=96m", "-XX:CICompilerCount=2",
+            "-Dio.netty.jfr.enabled=false");
 
     final Process process;
     final int outbound;
