@@ -73,7 +73,8 @@ public final class Proxy implements AdminServer.Admin {
 
     private Proxy(ProxyOptions options) {
         this.options = options;
-        this.workers = transport.newGroup(options.workers(), new DefaultThreadFactory("trellis-worker", false));
+        // daemon threads: a worker stuck at shutdown (see drainAndStop) must not keep the process alive
+        this.workers = transport.newGroup(options.workers(), new DefaultThreadFactory("trellis-worker", true));
         this.metrics = new ProxyMetrics(options.service());
         this.config = new ConfigStore(metrics);
         this.tracing = new TracingTelemetry(config, options.service());
@@ -270,8 +271,12 @@ public final class Proxy implements AdminServer.Admin {
         accepted.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         upstreams.closeAll();
         connector.close();
-        // a short quiet period: io_uring completes a close asynchronously, and the loop must live to see it
-        workers.shutdownGracefully(50, 1000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        // a short quiet period: io_uring completes a close asynchronously, and the loop must live to see it. The wait
+        // is bounded: Netty's io_uring loop can stay blocked in its last io_uring_enter while it shuts down (seen once
+        // in three test-suite runs; netty/netty#15582), and the proxy must stop all the same.
+        if (!workers.shutdownGracefully(50, 1000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS)) {
+            log.warn("an event loop did not stop within 3 s ({}); stopping without it", transport);
+        }
         tracing.close();
         accessLog.close();
         log.info("stopped");
