@@ -272,8 +272,8 @@ public final class Proxy implements AdminServer.Admin {
         upstreams.closeAll();
         connector.close();
         // a short quiet period: io_uring completes a close asynchronously, and the loop must live to see it. The wait
-        // is bounded: Netty's io_uring loop can stay blocked in its last io_uring_enter while it shuts down (seen once
-        // in three test-suite runs; netty/netty#15582), and the proxy must stop all the same.
+        // is bounded: Netty's io_uring loop can stay blocked in its last io_uring_enter while it shuts down (up to 8 of
+        // the test suite's few hundred proxies in one run; netty/netty#15582), and the proxy must stop all the same.
         if (!workers.shutdownGracefully(50, 1000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS)) {
             log.warn("an event loop did not stop within 3 s ({}); stopping without it", transport);
         }
