@@ -10,8 +10,8 @@ import io.netty.handler.codec.http2.Http2CodecUtil;
  * SETTINGS_INITIAL_WINDOW_SIZE widens only each stream's window; the connection's stays at 65,535 bytes (RFC 9113
  * §6.9.2) unless a WINDOW_UPDATE on stream 0 raises it. With many streams on one connection, 64 KB is a few dozen
  * 1 KiB requests: a burst would wait on window updates, and streams whose handlers paused reading would hold up
- * every other. Envoy's default connection window is 1 MiB. Sits right after the {@code Http2FrameCodec}, which turns a stream-less window update frame into
- * a connection window increase.
+ * every other. Envoy's default connection window is 1 MiB. Sits right after the {@code Http2FrameCodec}, which
+ * turns a stream-less window update frame into a connection window increase.
  */
 public final class Http2ConnectionWindow extends ChannelInboundHandlerAdapter {
     private final int window;
@@ -19,7 +19,8 @@ public final class Http2ConnectionWindow extends ChannelInboundHandlerAdapter {
     /** @param window the connection's receive window in bytes, above the protocol's 65,535 */
     public Http2ConnectionWindow(int window) {
         if (window <= Http2CodecUtil.DEFAULT_WINDOW_SIZE) {
-            throw new IllegalArgumentException("window " + window + " (expected: > " + Http2CodecUtil.DEFAULT_WINDOW_SIZE + ")");
+            throw new IllegalArgumentException(
+                    "window " + window + " (expected: > " + Http2CodecUtil.DEFAULT_WINDOW_SIZE + ")");
         }
         this.window = window;
     }

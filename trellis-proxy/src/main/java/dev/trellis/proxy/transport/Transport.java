@@ -20,7 +20,9 @@ import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Supplier;
 
 /**
  * The socket transport: io_uring where the kernel offers it, native epoll on other Linux kernels, NIO elsewhere.
@@ -28,51 +30,56 @@ import java.util.concurrent.ThreadFactory;
  * system call where epoll makes one call per operation, and a sidecar spends about half of its CPU in the kernel.
  */
 public enum Transport {
-    IO_URING,
-    EPOLL,
-    NIO;
+    IO_URING(IoUringIoHandler::newFactory, IoUringServerSocketChannel.class, IoUringDatagramChannel.class,
+            IoUringSocketChannel.class),
+    EPOLL(EpollIoHandler::newFactory, EpollServerSocketChannel.class, EpollDatagramChannel.class,
+            EpollSocketChannel.class),
+    NIO(NioIoHandler::newFactory, NioServerSocketChannel.class, NioDatagramChannel.class, NioSocketChannel.class);
 
+    private final Supplier<IoHandlerFactory> ioHandler;
+    private final Class<? extends ServerSocketChannel> serverChannel;
+    private final Class<? extends DatagramChannel> datagramChannel;
+    private final Class<? extends SocketChannel> clientChannel;
+
+    Transport(Supplier<IoHandlerFactory> ioHandler, Class<? extends ServerSocketChannel> serverChannel,
+              Class<? extends DatagramChannel> datagramChannel, Class<? extends SocketChannel> clientChannel) {
+        this.ioHandler = ioHandler;
+        this.serverChannel = serverChannel;
+        this.datagramChannel = datagramChannel;
+        this.clientChannel = clientChannel;
+    }
+
+    /** The first transport this machine offers, starting from the one {@code -Dtrellis.transport} names. */
     public static Transport best() {
         String chosen = System.getProperty("trellis.transport", "io_uring");
-        if ("io_uring".equals(chosen) && IoUring.isAvailable()) {
+        Transport start;
+        try {
+            start = valueOf(chosen.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("-Dtrellis.transport=" + chosen + " (expected: io_uring, epoll or nio)");
+        }
+        if (start == IO_URING && IoUring.isAvailable()) {
             return IO_URING;
         }
-        if (("io_uring".equals(chosen) || "epoll".equals(chosen)) && Epoll.isAvailable()) {
+        if (start != NIO && Epoll.isAvailable()) {
             return EPOLL;
         }
         return NIO;
     }
 
     public EventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {
-        IoHandlerFactory factory = switch (this) {
-            case IO_URING -> IoUringIoHandler.newFactory();
-            case EPOLL -> EpollIoHandler.newFactory();
-            case NIO -> NioIoHandler.newFactory();
-        };
-        return new MultiThreadIoEventLoopGroup(threads, threadFactory, factory);
+        return new MultiThreadIoEventLoopGroup(threads, threadFactory, ioHandler.get());
     }
 
     public Class<? extends ServerSocketChannel> serverChannel() {
-        return switch (this) {
-            case IO_URING -> IoUringServerSocketChannel.class;
-            case EPOLL -> EpollServerSocketChannel.class;
-            case NIO -> NioServerSocketChannel.class;
-        };
+        return serverChannel;
     }
 
     public Class<? extends DatagramChannel> datagramChannel() {
-        return switch (this) {
-            case IO_URING -> IoUringDatagramChannel.class;
-            case EPOLL -> EpollDatagramChannel.class;
-            case NIO -> NioDatagramChannel.class;
-        };
+        return datagramChannel;
     }
 
     public Class<? extends SocketChannel> clientChannel() {
-        return switch (this) {
-            case IO_URING -> IoUringSocketChannel.class;
-            case EPOLL -> EpollSocketChannel.class;
-            case NIO -> NioSocketChannel.class;
-        };
+        return clientChannel;
     }
 }
