@@ -15,7 +15,8 @@
 # Usage: bench/run.sh [--quick] [--contenders "direct nginx haproxy trellis"]
 #   --quick   a few-second smoke run of the direct baseline only, into a temporary folder (used by tests)
 # Environment (defaults in brackets):
-#   BENCH_CONTENDERS ["direct trellis trellis-mtls nginx haproxy"] (trellis-mtls: mutual TLS between the two sidecars)
+#   BENCH_CONTENDERS ["direct trellis trellis-mtls nginx haproxy"] (trellis-mtls: mutual TLS between the two
+#     sidecars; trellis-io_uring, not in the default set: the sidecars on the opt-in io_uring transport)
 #   BENCH_RATES ["1000 5000"]   BENCH_SATURATION [1]
 #   BENCH_WARMUP [3s]  BENCH_DURATION [8s]  BENCH_ROUNDS [3]  BENCH_PRIME [20s]  BENCH_PRIME_RATE [10s]
 #   BENCH_CONNECTIONS [16]
@@ -355,6 +356,7 @@ EOF
   # bin/trellis ships with (TRELLIS_BENCH_JAVA_OPTS replaces them), so memory is measured as users get it.
   TRELLIS_JAR="$trellis_jar" "$root/bin/trellis" proxy --help 2>/dev/null | grep -q -- '--workers' && workers=(--workers 1)
   export JAVA_TOOL_OPTIONS="-Dio.netty.eventLoopThreads=1"
+  [[ "${1:-}" == io_uring ]] && JAVA_TOOL_OPTIONS+=" -Dtrellis.transport=io_uring"
   [[ -n "${TRELLIS_BENCH_JAVA_OPTS:-}" ]] && export TRELLIS_JAVA_OPTS="$TRELLIS_BENCH_JAVA_OPTS"
   TRELLIS_JAR="$trellis_jar" "${nice_cmd[@]}" "$root/bin/trellis" proxy --config "$cfg" --service backend "${workers[@]}" "${b_id[@]}" \
     --outbound-port "$b_out" --inbound-port "$b_in" --admin-port "$b_admin" --app-port "$backend_port" \
@@ -383,6 +385,16 @@ start_trellis_mtls_pair() {
   start_trellis_pair mtls || return 1
   if ! grep -q "workload identity" "$run_dir/trellis-mtls-a.log"; then
     log "trellis-mtls: the client sidecar reports no workload identity"
+    return 1
+  fi
+}
+
+# Trellis on Netty's io_uring transport (-Dtrellis.transport=io_uring), not in the default set: it is opt-in
+# (docs/proxy.md, "Transport").
+start_trellis_io_uring_pair() {
+  start_trellis_pair io_uring || return 1
+  if ! grep -q "(IO_URING)" "$run_dir/trellis-io_uring-a.log"; then
+    log "trellis-io_uring: the kernel offers no io_uring, the sidecar fell back to another transport"
     return 1
   fi
 }
@@ -421,7 +433,8 @@ for contender in $contenders; do
     haproxy) starter=start_haproxy_pair ;;
     trellis) starter=start_trellis_pair ;;
     trellis-mtls) starter=start_trellis_mtls_pair ;;
-    *) echo "run.sh: unknown contender $contender (expected: direct nginx haproxy trellis trellis-mtls)" >&2; exit 2 ;;
+    trellis-io_uring) starter=start_trellis_io_uring_pair ;;
+    *) echo "run.sh: unknown contender $contender (expected: direct nginx haproxy trellis trellis-mtls trellis-io_uring)" >&2; exit 2 ;;
   esac
   if $starter && [[ -n "$entry_port" ]]; then
     entry_of[$contender]="$entry_port"
