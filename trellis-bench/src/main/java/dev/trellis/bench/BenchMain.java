@@ -1,5 +1,6 @@
 package dev.trellis.bench;
 
+import java.io.IOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,6 +26,18 @@ public final class BenchMain implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new BenchMain())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(BenchMain::reportExpectedFailure);
+    }
+
+    /** A peer that cannot be reached or an invalid argument is one line on stderr and exit 1; anything else keeps its stack. */
+    private static int reportExpectedFailure(Exception e, CommandLine command, CommandLine.ParseResult parsed)
+            throws Exception {
+        if (e instanceof IOException || e instanceof IllegalArgumentException) {
+            command.getErr().println("trellis-bench " + command.getCommandName() + ": " + e.getMessage());
+            return 1;
+        }
+        throw e;
     }
 }

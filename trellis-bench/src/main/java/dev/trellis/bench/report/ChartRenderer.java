@@ -163,7 +163,19 @@ public final class ChartRenderer {
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         FontMetrics metrics = g.getFontMetrics();
-        g.drawString(name, (int) (x + width / 2 - metrics.stringWidth(name) / 2.0), bottom + 18);
+        // a name wider than its group breaks after its last hyphen ("trellis-" over "io_uring"), so neighbours
+        // do not run into each other
+        int hyphen = name.lastIndexOf('-');
+        if (metrics.stringWidth(name) <= width || hyphen <= 0) {
+            centred(g, name, x, width, bottom + 18);
+        } else {
+            centred(g, name.substring(0, hyphen + 1), x, width, bottom + 18);
+            centred(g, name.substring(hyphen + 1), x, width, bottom + 32);
+        }
+    }
+
+    private static void centred(Graphics2D g, String text, double x, double width, int y) {
+        g.drawString(text, (int) (x + width / 2 - g.getFontMetrics().stringWidth(text) / 2.0), y);
     }
 
     private static void verticalLabel(Graphics2D g, String text, int x, int y) {
