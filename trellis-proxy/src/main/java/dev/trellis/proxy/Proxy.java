@@ -105,6 +105,10 @@ public final class Proxy implements AdminServer.Admin {
         });
         log.info("trellis proxy for {} ({}): outbound {}, inbound {}, admin {}", options.service(), transport,
                 outboundPort(), inboundPort(), adminPort());
+        if (transport == Transport.IO_URING) {
+            log.warn("the io_uring transport is opt-in and experimental: Netty's io_uring loop can stall at shutdown"
+                    + " (docs/proxy.md, \"Transport\")");
+        }
         // last, after any tracer: they read the trace context it sets
         telemetry.add(accessLog);
         telemetry.add(tap);
@@ -123,6 +127,11 @@ public final class Proxy implements AdminServer.Admin {
                 .channel();
         servers.add(ch);
         return ch;
+    }
+
+    /** The socket transport this proxy's event loops run on. */
+    public Transport transport() {
+        return transport;
     }
 
     /** This proxy's mutual TLS state (it takes trust bundles pushed by the control plane). */
@@ -271,9 +280,10 @@ public final class Proxy implements AdminServer.Admin {
         accepted.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         upstreams.closeAll();
         connector.close();
-        // a short quiet period: io_uring completes a close asynchronously, and the loop must live to see it. The wait
-        // is bounded: Netty's io_uring loop can stay blocked in its last io_uring_enter while it shuts down (up to 8 of
-        // the test suite's few hundred proxies in one run; netty/netty#15582), and the proxy must stop all the same.
+        // a short quiet period: io_uring (opt-in) completes a close asynchronously, and the loop must live to see it.
+        // The wait is bounded: Netty's io_uring loop can stay blocked in its last io_uring_enter while it shuts down
+        // (6-9 of the test suite's few hundred proxies per run when it ran on io_uring; netty/netty#15582), and the
+        // proxy must stop all the same.
         if (!workers.shutdownGracefully(50, 1000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS)) {
             log.warn("an event loop did not stop within 3 s ({}); stopping without it", transport);
         }
