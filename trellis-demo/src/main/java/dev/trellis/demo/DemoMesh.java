@@ -349,7 +349,7 @@ public final class DemoMesh {
             running.close();
             running.drain(Duration.ofSeconds(6));
             scrapeAll();
-            // on Ctrl-C the terminal signals the children too: some may be gone already
+            // where children could not get a session of their own, a Ctrl-C reached them too: some may be gone
             Map<String, MetricsSnapshot> end = Map.copyOf(latest);
             print("totals over " + seconds(end, start) + " of traffic:", start, end, false);
         }

@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +61,7 @@ class DashboardIT {
                 .redirectErrorStream(true)
                 .start();
         List<String> output = new CopyOnWriteArrayList<>();
-        readLines(demo, output);
+        OutputLines.collect(demo, output);
         try {
             await("the dashboard URL in the demo's banner").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                     .failFast("the demo exited early:\n" + String.join("\n", output), () -> !demo.isAlive())
@@ -221,20 +218,5 @@ class DashboardIT {
             demo.destroyForcibly();
         }
         children.forEach(ProcessHandle::destroyForcibly);
-    }
-
-    private static void readLines(Process process, List<String> into) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    into.add(line);
-                }
-            } catch (IOException e) {
-                into.add("(output unreadable: " + e + ")");
-            }
-        }, "demo-output");
-        reader.setDaemon(true);
-        reader.start();
     }
 }

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -43,7 +41,8 @@ class DemoIT {
     /** "web  29.9  100.00%  42  200  301": name, rps, success, p50, p99, responses. */
     private static final Pattern STATS_ROW = Pattern.compile(
             "^(\\S+(?: -> \\S+)?)\\s+([\\d.]+)\\s+(\\S+%|-)\\s+(\\S+)\\s+(\\S+)\\s+(\\d+)$");
-    private static final Pattern LOAD = Pattern.compile("^load: (\\d+) sent, (\\d+) ok, (\\d+) failed, (\\d+) skipped$");
+    /** "load: 894 sent, 894 ok, 0 failed, 0 skipped". */
+    static final Pattern LOAD = Pattern.compile("^load: (\\d+) sent, (\\d+) ok, (\\d+) failed, (\\d+) skipped$");
     /** "trellis demo: canary step 3/5: catalog-v2 25%, catalog-v1 75% ...". */
     private static final Pattern CANARY_STEP = Pattern.compile("^trellis demo: canary step (\\d)/5: catalog-v2 (\\d+)%.*");
     /** "  control plane  http://127.0.0.1:41234   (REST API: ...". */
@@ -65,7 +64,7 @@ class DemoIT {
                 .redirectErrorStream(true)
                 .start();
         List<String> output = new CopyOnWriteArrayList<>();
-        Thread reader = readLines(demo, output);
+        Thread reader = OutputLines.collect(demo, output);
         List<Integer> ports = new ArrayList<>();
         try {
             await("the demo's banner").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
@@ -248,22 +247,6 @@ class DemoIT {
         }
     }
 
-    private static Thread readLines(Process process, List<String> into) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    into.add(line);
-                }
-            } catch (IOException e) {
-                into.add("(output unreadable: " + e + ")");
-            }
-        }, "demo-output");
-        reader.setDaemon(true);
-        reader.start();
-        return reader;
-    }
 
     private static boolean listening(int port) {
         try (Socket socket = new Socket()) {
