@@ -27,9 +27,9 @@ import java.util.function.Supplier;
 /**
  * The socket transport: native epoll on Linux, NIO elsewhere, and io_uring when {@code -Dtrellis.transport=io_uring}
  * asks for it ({@code =nio} forces NIO). io_uring submits a whole event-loop pass of reads and writes in one system
- * call and takes about a fifth off a sidecar's CPU per request, but it is not the default: Netty's io_uring loop can
- * stall at shutdown (netty/netty#15582), and one test-suite run aborted in glibc at thread exit with the heap
- * corrupted ("unaligned tcache chunk"), which epoll has never done.
+ * call and takes about a tenth off a sidecar's CPU per request at saturation, but it is not the default: Netty's
+ * io_uring loop can stall at shutdown (netty/netty#15582), and one test-suite run aborted in glibc at thread exit
+ * with the heap corrupted ("unaligned tcache chunk"), which epoll has never done.
  */
 public enum Transport {
     IO_URING(IoUringIoHandler::newFactory, IoUringServerSocketChannel.class, IoUringDatagramChannel.class,
