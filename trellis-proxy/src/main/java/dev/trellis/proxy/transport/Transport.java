@@ -53,7 +53,12 @@ public enum Transport {
 
     /** The first transport this machine offers, starting from the one {@code -Dtrellis.transport} names. */
     public static Transport best() {
-        String chosen = System.getProperty("trellis.transport", "epoll");
+        return startingFrom(System.getProperty("trellis.transport"));
+    }
+
+    /** The first transport this machine offers, starting from {@code requested} ({@code null}: the default, epoll). */
+    static Transport startingFrom(String requested) {
+        String chosen = requested == null ? "epoll" : requested;
         Transport start;
         try {
             start = valueOf(chosen.toUpperCase(Locale.ROOT));

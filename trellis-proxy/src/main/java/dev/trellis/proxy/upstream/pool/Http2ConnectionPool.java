@@ -43,7 +43,10 @@ public final class Http2ConnectionPool implements ConnectionLimiter.Member {
      */
     static final int STREAMS_BEFORE_SETTINGS = 100;
 
-    /** Generous windows, per stream and for the whole connection (Envoy's connection default): a stream is paused by flow control, not by a tiny default window. */
+    /**
+     * Generous windows, per stream and for the whole connection (Envoy's connection default): a stream is paused by
+     * flow control, not by a tiny default window.
+     */
     static final int WINDOW = 1024 * 1024;
 
     /** Every stream's pipeline: HttpObjects in and out, ending in an {@link UpstreamHandler}; stateless, so shared. */
