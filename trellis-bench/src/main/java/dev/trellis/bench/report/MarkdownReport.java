@@ -13,6 +13,9 @@ public final class MarkdownReport {
     static final String ENVOY_ROW =
             "| envoy ×2 (Istio 1.24, published) | — | — | — | — | — | — | — | +0.228 | +0.298 | — | — |";
 
+    /** The proxy every other is paired with, round by round, in the tail-latency tables. */
+    static final String REFERENCE = "nginx";
+
     private final ResultSet results;
     private final String title;
     private final List<String> notes;
@@ -76,6 +79,59 @@ public final class MarkdownReport {
             md.append(ENVOY_ROW).append('\n');
         }
         md.append('\n');
+        baseline.ifPresent(direct -> roundByRoundTable(md, rows, direct));
+    }
+
+    /**
+     * The added p99 of every round on its own, each against the direct run of the same round: contenders run
+     * round-robin, so a round's figures share the machine's state, and the pairs show whether one proxy's tail stays
+     * below another's or the two trade places from round to round.
+     */
+    private void roundByRoundTable(StringBuilder md, List<ScenarioResult> rows, ScenarioResult direct) {
+        List<Integer> rounds = List.copyOf(direct.roundNumbers());
+        if (rounds.size() < 2) {
+            return;
+        }
+        Optional<ScenarioResult> reference = rows.stream().filter(r -> r.contender().equals(REFERENCE)).findFirst();
+        md.append("Added p99 in each round (ms; each against the direct run of the same round)")
+                .append(reference.isPresent() ? ", and the rounds where it was at or below " + REFERENCE + "'s" : "")
+                .append(":\n\n| contender |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (int round : rounds) {
+            md.append(" r").append(round).append(" |");
+            rule.append("---:|");
+        }
+        if (reference.isPresent()) {
+            md.append(" ≤ ").append(REFERENCE).append(" |");
+            rule.append("---:|");
+        }
+        md.append('\n').append(rule).append('\n');
+        for (ScenarioResult row : rows) {
+            if (row == direct) {
+                continue;
+            }
+            md.append("| ").append(row.contender()).append(" |");
+            int atOrBelow = 0;
+            int paired = 0;
+            for (int round : rounds) {
+                double added = addedInRound(row, direct, round);
+                md.append(Double.isNaN(added) ? " — |" : String.format(Locale.ROOT, " %+.3f |", added));
+                double ref = reference.map(r -> addedInRound(r, direct, round)).orElse(Double.NaN);
+                if (!Double.isNaN(added) && !Double.isNaN(ref)) {
+                    paired++;
+                    atOrBelow += added <= ref ? 1 : 0;
+                }
+            }
+            if (reference.isPresent()) {
+                md.append(row == reference.get() || paired == 0 ? " — |" : " " + atOrBelow + " of " + paired + " |");
+            }
+            md.append('\n');
+        }
+        md.append('\n');
+    }
+
+    private static double addedInRound(ScenarioResult row, ScenarioResult direct, int round) {
+        return row.roundPercentileMillis(round, 99) - direct.roundPercentileMillis(round, 99);
     }
 
     private void saturationTable(StringBuilder md) {

@@ -1,9 +1,10 @@
 package dev.trellis.bench.report;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -19,7 +20,8 @@ public final class ScenarioResult {
     private final String scenario;
     private final int targetRate;
     private final Histogram histogram = new Histogram(3);
-    private final List<Histogram> roundHistograms = new ArrayList<>();
+    /** Each round's own histogram by round number (runs from unnumbered files count 1, 2, ... in reading order). */
+    private final SortedMap<Integer, Histogram> roundHistograms = new TreeMap<>();
     private final Map<String, double[]> cpuSeconds = new LinkedHashMap<>();
     private final Map<String, Long> peakRssKib = new LinkedHashMap<>();
     private final Map<String, Long> rssKib = new LinkedHashMap<>();
@@ -37,7 +39,11 @@ public final class ScenarioResult {
 
     void add(RunRecord run) {
         histogram.add(run.histogram());
-        roundHistograms.add(run.histogram());
+        roundHistograms.merge(run.round() > 0 ? run.round() : rounds + 1, run.histogram(), (a, b) -> {
+            Histogram merged = a.copy();
+            merged.add(b);
+            return merged;
+        });
         windowSeconds += run.windowSeconds();
         completed += run.completed();
         errors += run.errors();
@@ -86,10 +92,21 @@ public final class ScenarioResult {
         if (rounds < MEDIAN_ROUNDS) {
             return histogram.getValueAtPercentile(percentile) / 1e6;
         }
-        double[] values = roundHistograms.stream()
+        double[] values = roundHistograms.values().stream()
                 .mapToDouble(h -> h.getValueAtPercentile(percentile) / 1e6).sorted().toArray();
         int middle = values.length / 2;
         return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+
+    /** The numbers of the rounds this result has runs of, ascending. */
+    public Set<Integer> roundNumbers() {
+        return roundHistograms.keySet();
+    }
+
+    /** A percentile of one round alone; NaN when that round has no run of this contender. */
+    public double roundPercentileMillis(int round, double percentile) {
+        Histogram h = roundHistograms.get(round);
+        return h == null ? Double.NaN : h.getValueAtPercentile(percentile) / 1e6;
     }
 
     /** Whether {@link #percentileMillis} is a median over rounds rather than the merged histogram's. */

@@ -68,6 +68,40 @@ class ReportTest {
     }
 
     @Test
+    void pairsEachRoundsAddedP99WithTheSameRoundsDirectRun() throws IOException {
+        // round 2 was slow for everyone: only a pairing within the round keeps that out of the comparison
+        long[] direct = {100_000, 600_000, 100_000};
+        long[] trellis = {400_000, 800_000, 700_000};
+        long[] nginx = {500_000, 700_000, 500_000};
+        for (int round = 1; round <= 3; round++) {
+            writeRun("rate-1000-direct-r" + round, "direct", direct[round - 1]);
+            writeRun("rate-1000-trellis-r" + round, "trellis", trellis[round - 1]);
+            writeRun("rate-1000-nginx-r" + round, "nginx", nginx[round - 1]);
+        }
+
+        ResultSet results = ResultSet.read(dir);
+        String md = new MarkdownReport(results, "Results", List.of(), null).render();
+
+        assertThat(results.result("rate-1000", "trellis").orElseThrow().roundNumbers()).containsExactly(1, 2, 3);
+        assertThat(md)
+                .contains("Added p99 in each round (ms; each against the direct run of the same round), and the rounds"
+                        + " where it was at or below nginx's:")
+                .contains("| contender | r1 | r2 | r3 | ≤ nginx |")
+                .contains("| trellis | +0.300 | +0.200 | +0.600 | 1 of 3 |")
+                .contains("| nginx | +0.400 | +0.100 | +0.400 | — |");
+    }
+
+    @Test
+    void leavesOutTheRoundByRoundTableForASingleRound() throws IOException {
+        writeRun("rate-1000-direct-r1", "direct", 100_000);
+        writeRun("rate-1000-trellis-r1", "trellis", 400_000);
+
+        String md = new MarkdownReport(ResultSet.read(dir), "Results", List.of(), null).render();
+
+        assertThat(md).contains("| trellis | 1,000 |").doesNotContain("Added p99 in each round");
+    }
+
+    @Test
     void drawsOnePanelPerFixedRateAndOneForThroughput() throws IOException {
         write("direct", "rate-1000", 1000, 100_000, List.of(), 1);
         write("direct", "rate-5000", 5000, 150_000, List.of(), 1);
@@ -78,6 +112,14 @@ class ReportTest {
         assertThat(image.getWidth()).isEqualTo(3 * 460);
         assertThat(image.getHeight()).isEqualTo(520);
         assertThat(image.getRGB(5, 5) & 0xFFFFFF).isEqualTo(0xFFFFFF);
+    }
+
+    private void writeRun(String name, String contender, long latencyNanos) throws IOException {
+        Histogram histogram = new Histogram(60_000_000_000L, 3);
+        histogram.recordValueWithCount(latencyNanos, 1000);
+        LoadResult result = new LoadResult(LoadSpec.of("127.0.0.1", 8080, 1000), histogram, 1000, 0, Map.of(), 0, 0, 1.0,
+                List.of());
+        Files.writeString(dir.resolve(name + ".json"), ResultJson.toString(ResultJson.of(result, contender, "rate-1000")));
     }
 
     private void write(String contender, String scenario, int rate, long latencyNanos,
