@@ -34,16 +34,16 @@ final class TlsSidecar implements AutoCloseable {
     private final Channel outbound;
     private final Channel inbound;
 
-    private TlsSidecar(String service, ProxySnapshot snapshot, ProxyTls tls) throws InterruptedException {
+    private TlsSidecar(String service, ProxySnapshot snapshot, ProxyTls tls, int workers) throws InterruptedException {
         this.tls = tls;
         Transport transport = Transport.best();
-        group = transport.newGroup(2, new DefaultThreadFactory("tls-sidecar-" + service));
+        group = transport.newGroup(workers, new DefaultThreadFactory("tls-sidecar-" + service));
         metrics = new ProxyMetrics(service);
         config = new ConfigStore(metrics);
         config.update(snapshot);
         Connector connector = new Connector(transport, tls);
         upstreams = new Upstreams(connector);
-        ProxyOptions options = ProxyOptions.builder(service).ephemeralPorts().workers(2).build();
+        ProxyOptions options = ProxyOptions.builder(service).ephemeralPorts().workers(workers).build();
         DrainTracker drain = new DrainTracker();
         outbound = bind(transport, new ListenerInitializer(
                 new ListenerContext("outbound", "outbound", config, metrics, upstreams, options, drain), connector, accepted, false));
@@ -52,7 +52,15 @@ final class TlsSidecar implements AutoCloseable {
     }
 
     static TlsSidecar start(String service, ProxySnapshot snapshot, ProxyTls tls) throws InterruptedException {
-        return new TlsSidecar(service, snapshot, tls);
+        return start(service, snapshot, tls, 2);
+    }
+
+    /**
+     * A sidecar with this many event loops. Connection pools are per event loop, so a test that counts upstream
+     * connections runs one: with two, a client's second connection may land on the other loop and open its own.
+     */
+    static TlsSidecar start(String service, ProxySnapshot snapshot, ProxyTls tls, int workers) throws InterruptedException {
+        return new TlsSidecar(service, snapshot, tls, workers);
     }
 
     private Channel bind(Transport transport, ListenerInitializer initializer) throws InterruptedException {
