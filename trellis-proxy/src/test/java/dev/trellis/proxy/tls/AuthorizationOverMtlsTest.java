@@ -69,9 +69,10 @@ class AuthorizationOverMtlsTest {
         ProxyTls webTls = ProxyTls.none();
         webTls.update(pki.identity(WEB));
         ProxySnapshot caller = Snapshots.builder().service("catalog", ClusterConfig.UpstreamProtocol.HTTP1).build();
-        // one event loop, so one pool: now and then the JDK client sends its last request on a new connection, which on
-        // a second loop would get a pool and an upstream connection of its own (about 1 run in 80), and the handshake
-        // count below would take that for a connection the denials broke
+        // one event loop, so one pool. Now and then the gRPC denial answers before the client's 5-byte body reached this
+        // sidecar, which then closes the client's connection (the rest of an HTTP/1.1 request cannot be skipped safely);
+        // the client's next connection, on a second loop, would get a pool and an upstream connection of its own (about
+        // 1 run in 80), and the handshake count below would take that for a connection the denials broke
         web = TlsSidecar.start("web", new ProxySnapshot(caller.versions(), caller.listeners(), caller.routeTables(),
                 Map.of("catalog", caller.clusters().get("catalog").withTls(UpstreamTls.of(CATALOG))),
                 Map.of("catalog", new EndpointSet("catalog", List.of(new Endpoint("127.0.0.1", catalog.inbound(), 1, Map.of(), true))))),
