@@ -50,7 +50,7 @@ public final class Proxy implements AdminServer.Admin {
     private static final Logger log = LoggerFactory.getLogger(Proxy.class);
 
     private final ProxyOptions options;
-    private final Transport transport = Transport.best();
+    private final Transport transport;
     private final EventLoopGroup workers;
     private final ProxyMetrics metrics;
     private final ConfigStore config;
@@ -73,6 +73,7 @@ public final class Proxy implements AdminServer.Admin {
 
     private Proxy(ProxyOptions options) {
         this.options = options;
+        this.transport = options.transport();
         // daemon threads: a worker stuck at shutdown (see drainAndStop) must not keep the process alive
         this.workers = transport.newGroup(options.workers(), new DefaultThreadFactory("trellis-worker", true));
         this.metrics = new ProxyMetrics(options.service());

@@ -1,6 +1,7 @@
 package dev.trellis.proxy;
 
 import dev.trellis.proxy.tls.IdentitySource;
+import dev.trellis.proxy.transport.Transport;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -15,6 +16,8 @@ import java.util.Objects;
  * @param maxHeaderCount      request header count limit (431 beyond)
  * @param maxConcurrentStreams HTTP/2 streams per downstream connection (SETTINGS_MAX_CONCURRENT_STREAMS)
  * @param identity            where the workload identity (mutual TLS) comes from
+ * @param transport           the sockets' transport; by default the one {@link Transport#best()} picks
+ *                            ({@code -Dtrellis.transport})
  */
 public record ProxyOptions(
         String service,
@@ -30,7 +33,8 @@ public record ProxyOptions(
         int maxHeaderBytes,
         int maxHeaderCount,
         int maxConcurrentStreams,
-        IdentitySource identity) {
+        IdentitySource identity,
+        Transport transport) {
 
     public static final int DEFAULT_OUTBOUND_PORT = 4140;
     public static final int DEFAULT_INBOUND_PORT = 4143;
@@ -42,6 +46,7 @@ public record ProxyOptions(
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(transport, "transport");
         if (workers <= 0) {
             throw new IllegalArgumentException("workers: " + workers + " (expected: > 0)");
         }
@@ -68,6 +73,7 @@ public record ProxyOptions(
         // they have read this limit from SETTINGS
         private int maxConcurrentStreams = 256;
         private IdentitySource identity;
+        private Transport transport;
 
         private Builder(String service) {
             this.service = service;
@@ -87,6 +93,8 @@ public record ProxyOptions(
         public Builder maxConcurrentStreams(int v) { this.maxConcurrentStreams = v; return this; }
         /** Unset: the TRELLIS_* environment variables (see {@link IdentitySource#fromEnvironment}). */
         public Builder identity(IdentitySource v) { this.identity = v; return this; }
+        /** Unset: {@link Transport#best()}. */
+        public Builder transport(Transport v) { this.transport = v; return this; }
 
         /** Every port 0: for tests. */
         public Builder ephemeralPorts() {
@@ -99,7 +107,8 @@ public record ProxyOptions(
         public ProxyOptions build() {
             return new ProxyOptions(service, namespace, bindAddress, outboundPort, inboundPort, adminPort, appPort,
                     workers, drainTimeout, maxInitialLineBytes, maxHeaderBytes, maxHeaderCount, maxConcurrentStreams,
-                    identity != null ? identity : IdentitySource.fromEnvironment(System.getenv()));
+                    identity != null ? identity : IdentitySource.fromEnvironment(System.getenv()),
+                    transport != null ? transport : Transport.best());
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.trellis.proxy.testing;
 import dev.trellis.proxy.Proxy;
 import dev.trellis.proxy.ProxyOptions;
 import dev.trellis.proxy.config.ProxySnapshot;
+import dev.trellis.proxy.transport.Transport;
 import java.time.Duration;
 
 /** A real proxy on ephemeral loopback ports for a test. */
@@ -14,8 +15,14 @@ public final class ProxyUnderTest implements AutoCloseable {
     }
 
     public static ProxyUnderTest start(String service, ProxySnapshot snapshot) throws InterruptedException {
+        return start(service, snapshot, Transport.best());
+    }
+
+    /** A proxy on the given transport. */
+    public static ProxyUnderTest start(String service, ProxySnapshot snapshot, Transport transport)
+            throws InterruptedException {
         Proxy p = Proxy.start(ProxyOptions.builder(service).ephemeralPorts().workers(2)
-                .drainTimeout(Duration.ofSeconds(2)).build());
+                .drainTimeout(Duration.ofSeconds(2)).transport(transport).build());
         p.apply(snapshot, "test");
         return new ProxyUnderTest(p);
     }

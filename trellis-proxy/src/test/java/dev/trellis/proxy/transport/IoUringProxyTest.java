@@ -22,17 +22,16 @@ class IoUringProxyTest {
     @Test
     void twoSidecarsOnIoUringCarryRequestsBothWays() throws Exception {
         assumeThat(IoUring.isAvailable()).as("the kernel offers io_uring").isTrue();
-        String before = System.getProperty("trellis.transport");
-        System.setProperty("trellis.transport", "io_uring");
         TestBackend backend = TestBackend.start("catalog");
         ProxyUnderTest server = null;
         ProxyUnderTest caller = null;
         try {
-            server = ProxyUnderTest.start("catalog", Snapshots.builder().app(backend.port(), UpstreamProtocol.HTTP1).build());
+            server = ProxyUnderTest.start("catalog", Snapshots.builder().app(backend.port(), UpstreamProtocol.HTTP1).build(),
+                    Transport.IO_URING);
             caller = ProxyUnderTest.start("web", Snapshots.builder()
                     .service("catalog", UpstreamProtocol.HTTP1,
                             new Endpoint("127.0.0.1", server.inbound(), 1, Map.of(), true))
-                    .build());
+                    .build(), Transport.IO_URING);
             assertThat(server.proxy().transport()).isEqualTo(Transport.IO_URING);
             assertThat(caller.proxy().transport()).isEqualTo(Transport.IO_URING);
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -54,11 +53,6 @@ class IoUringProxyTest {
                 server.close();
             }
             backend.close();
-            if (before == null) {
-                System.clearProperty("trellis.transport");
-            } else {
-                System.setProperty("trellis.transport", before);
-            }
         }
     }
 }
