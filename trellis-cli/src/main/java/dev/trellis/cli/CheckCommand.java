@@ -49,7 +49,8 @@ final class CheckCommand implements Callable<Integer> {
     List<String> proxies = new ArrayList<>();
 
     @Option(names = "--warn-before", defaultValue = "168h", converter = DurationConverter.class,
-            description = "Warn when a certificate expires within this (default: ${DEFAULT-VALUE}).")
+            description = "Warn when a certificate expires within this (default: ${DEFAULT-VALUE}); a workload certificate, "
+                    + "which its sidecar renews, within a quarter of its lifetime when that is sooner.")
     Duration warnBefore;
 
     @Mixin
@@ -80,7 +81,7 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** The certificate files and sidecars named by the options: 0 fine, 1 expiring or expired, 2 unreadable. */
-    private int certificates() {
+    private int certificates() throws InterruptedException {
         List<Finding> findings = new ArrayList<>();
         boolean unreadable = false;
         Path ca = caDir != null ? caDir : configDir == null ? null : configDir.resolve(".trellis").resolve("ca");
@@ -104,8 +105,12 @@ final class CheckCommand implements Callable<Integer> {
                 continue;
             }
             try {
+                boolean leaf = f[0].equals("identity");
                 for (X509Certificate c : Pem.readCertificates(Files.readString(p, StandardCharsets.US_ASCII))) {
-                    findings.add(new Finding(f[0] + " " + p + " (" + name(c) + ")", c.getNotAfter().toInstant()));
+                    Duration within = leaf ? WorkloadCertificates.warnWithin(warnBefore,
+                            Duration.between(c.getNotBefore().toInstant(), c.getNotAfter().toInstant())) : warnBefore;
+                    findings.add(new Finding(f[0] + " " + p + " (" + name(c) + ")", c.getNotAfter().toInstant(), within));
+                    leaf = false; // the rest of a chain are CA certificates
                 }
             } catch (IOException | IllegalArgumentException e) {
                 out.println("ERROR   " + p + ": " + e.getMessage());
@@ -113,9 +118,10 @@ final class CheckCommand implements Callable<Integer> {
             }
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        Duration sidecarWithin = proxies.isEmpty() ? warnBefore : WorkloadCertificates.warnWithin(warnBefore, caLifetime());
         for (String admin : proxies) {
             try {
-                findings.add(new Finding("sidecar " + admin + " workload certificate", proxyExpiry(http, admin)));
+                findings.add(new Finding("sidecar " + admin + " workload certificate", proxyExpiry(http, admin), sidecarWithin));
             } catch (Exception e) {
                 out.println("ERROR   sidecar " + admin + ": " + e.getMessage());
                 unreadable = true;
@@ -129,14 +135,25 @@ final class CheckCommand implements Callable<Integer> {
         boolean warned = false;
         for (Finding f : findings) {
             Duration left = Duration.between(now, f.notAfter);
-            String level = left.isNegative() ? "EXPIRED" : left.compareTo(warnBefore) < 0 ? "WARN" : "OK";
+            String level = left.isNegative() ? "EXPIRED" : left.compareTo(f.warnWithin) < 0 ? "WARN" : "OK";
             warned |= !level.equals("OK");
             out.printf("%-7s %s: expires %s (%s)%n", level, f.what, f.notAfter, left.isNegative() ? "expired" : "in " + human(left));
         }
         return unreadable ? 2 : warned ? 1 : 0;
     }
 
-    private record Finding(String what, Instant notAfter) {}
+    /** @param warnWithin how close to its expiry the certificate may come before it is worth a warning */
+    private record Finding(String what, Instant notAfter, Duration warnWithin) {}
+
+    /** The lifetime of the workload certificates the control plane's CA issues, or null when its API does not say. */
+    private Duration caLifetime() throws InterruptedException {
+        try {
+            ControlPlaneApi.Reply r = api.get("/api/v1/ca");
+            return r.ok() ? WorkloadCertificates.lifetime(r.body()) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
 
     private static Instant proxyExpiry(HttpClient http, String admin) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + admin + "/metrics"))

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * {@code trellis check}'s control plane section, one line per check like {@code linkerd check}: the API
  * answers, the configuration is valid, every proxy is connected, in sync, scraped, runs the control plane's
- * version and holds a certificate that is not about to expire.
+ * version and holds a certificate that is not about to expire, and the CA's roots are not about to expire.
  */
 final class MeshChecks {
     private final ControlPlaneApi api;
@@ -39,6 +39,7 @@ final class MeshChecks {
         JsonNode status;
         JsonNode proxies;
         JsonNode instances;
+        JsonNode ca;
         String version;
         try {
             status = body(api.get("/api/v1/status"));
@@ -46,6 +47,8 @@ final class MeshChecks {
             version = v.ok() ? v.body().path("version").asText("dev") : null;
             proxies = body(api.get("/api/v1/proxies"));
             instances = body(api.get("/api/v1/instances"));
+            ControlPlaneApi.Reply c = api.get("/api/v1/ca");
+            ca = c.ok() ? c.body() : null; // a control plane without a CA serves no identities
         } catch (IOException e) {
             if (!required) {
                 out.println("control plane API at " + api.address + ": not reachable, its checks are skipped");
@@ -62,7 +65,10 @@ final class MeshChecks {
         inSync(proxies);
         scraped(proxies);
         versions(proxies, version);
-        certificates(proxies);
+        certificates(proxies, ca == null ? null : WorkloadCertificates.lifetime(ca));
+        if (ca != null) {
+            roots(ca.path("roots"));
+        }
         return summary();
     }
 
@@ -146,35 +152,65 @@ final class MeshChecks {
         check(problems.isEmpty(), "proxy versions match the control plane (" + version + ")", problems);
     }
 
-    private void certificates(JsonNode proxies) {
-        Instant now = clock.instant();
-        List<String> expired = new ArrayList<>();
-        List<String> expiring = new ArrayList<>();
-        int reporting = 0;
+    /** @param lifetime the CA's workload certificate lifetime, null when unknown */
+    private void certificates(JsonNode proxies, Duration lifetime) {
+        Duration within = WorkloadCertificates.warnWithin(warnBefore, lifetime);
+        List<String> lines = new ArrayList<>();
+        List<Instant> expiries = new ArrayList<>();
         for (JsonNode p : proxies) {
             JsonNode c = p.path("certificate");
             if (c.isNull() || c.isMissingNode()) {
                 continue;
             }
-            reporting++;
             Instant notAfter = Instant.parse(c.path("notAfter").asText());
-            String line = p.path("node").asText() + ": " + c.path("identity").asText("certificate") + " expires " + notAfter;
+            lines.add(p.path("node").asText() + ": " + c.path("identity").asText("certificate") + " expires " + notAfter);
+            expiries.add(notAfter);
+        }
+        String what = "proxy certificates are valid for more than " + DurationText.of(within)
+                + (within.equals(warnBefore) ? "" : ", a quarter of their " + DurationText.of(lifetime) + " lifetime");
+        if (lines.isEmpty()) {
+            check(true, what + " (no proxy reports a workload certificate)", List.of());
+            return;
+        }
+        expiring(what, lines, expiries, within, lines.size() + (lines.size() == 1 ? " proxy" : " proxies"));
+    }
+
+    private void roots(JsonNode roots) {
+        List<String> lines = new ArrayList<>();
+        List<Instant> expiries = new ArrayList<>();
+        for (JsonNode r : roots) {
+            Instant notAfter = Instant.parse(r.path("notAfter").asText());
+            lines.add(r.path("subject").asText("root") + " expires " + notAfter);
+            expiries.add(notAfter);
+        }
+        String what = "CA roots are valid for more than " + DurationText.of(warnBefore);
+        if (lines.isEmpty()) {
+            check(false, what, List.of("the CA reports no root"));
+            return;
+        }
+        expiring(what, lines, expiries, warnBefore, lines.size() + (lines.size() == 1 ? " root" : " roots"));
+    }
+
+    /** Fails when one already expired, warns when one expires within {@code within}; lists only those. */
+    private void expiring(String what, List<String> lines, List<Instant> expiries, Duration within, String counted) {
+        Instant now = clock.instant();
+        List<String> expired = new ArrayList<>();
+        List<String> soon = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Instant notAfter = expiries.get(i);
             if (!notAfter.isAfter(now)) {
-                expired.add(line + " (expired)");
-            } else if (Duration.between(now, notAfter).compareTo(warnBefore) < 0) {
-                expiring.add(line);
+                expired.add(lines.get(i) + " (expired)");
+            } else if (Duration.between(now, notAfter).compareTo(within) < 0) {
+                soon.add(lines.get(i));
             }
         }
-        String what = "proxy certificates are valid for more than " + DurationText.of(warnBefore);
-        if (reporting == 0) {
-            check(true, what + " (no proxy reports a workload certificate)", List.of());
-        } else if (!expired.isEmpty()) {
-            expired.addAll(expiring);
+        if (!expired.isEmpty()) {
+            expired.addAll(soon);
             check(false, what, expired);
-        } else if (!expiring.isEmpty()) {
-            warn(what, expiring);
+        } else if (!soon.isEmpty()) {
+            warn(what, soon);
         } else {
-            check(true, what + " (" + reporting + " proxies)", List.of());
+            check(true, what + " (" + counted + ")", List.of());
         }
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -312,5 +313,40 @@ class ControlPlaneIT {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> instances().size() == 3);
         extra.process().stop();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> instances().size() == 2);
+    }
+
+    /**
+     * `trellis check` on this mesh as a newcomer runs it: a sidecar that found the control plane's API holds a
+     * day-long certificate from its CA, which the default --warn-before of a week must not flag (sidecars renew their
+     * own), while a --warn-before longer than the CA's roots live still warns about them (exit code 1).
+     */
+    @Test
+    void checkPassesOnAHealthyMeshWithCaIssuedCertificates() throws Exception {
+        Sidecar secured = sidecar("backend", v2.port(), "--label", "version=v3", "--control-plane-api", "127.0.0.1:" + apiPort);
+        secured.process().awaitOk(secured.admin("/ready"));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode proxies = api("/api/v1/proxies");
+            int scraped = 0;
+            int certified = 0;
+            for (JsonNode p : proxies) {
+                scraped += p.hasNonNull("lastScrape") && p.path("inSync").asBoolean() ? 1 : 0;
+                certified += p.path("certificate").hasNonNull("notAfter") ? 1 : 0;
+            }
+            return scraped == 4 && certified == 1;
+        });
+        TrellisProcess check = TrellisProcess.start(logs.resolve("check.log"), List.of("-Xmx64m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"), List.of("check", "--control-plane-api", "127.0.0.1:" + apiPort));
+        assertThat(check.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = check.log();
+        assertThat(check.process.exitValue()).as(out).isZero();
+        assertThat(out).contains("proxy certificates are valid for more than 6h, a quarter of their 1d lifetime (1 proxy)")
+                .contains("CA roots are valid for more than 7d (1 root)")
+                .contains("Status check results are");
+
+        TrellisProcess strict = TrellisProcess.start(logs.resolve("check-strict.log"), List.of("-Xmx64m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"), List.of("check", "--control-plane-api", "127.0.0.1:" + apiPort, "--warn-before", "876000h"));
+        assertThat(strict.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(strict.process.exitValue()).as(strict.log()).isEqualTo(1);
+        assertThat(strict.log()).contains("CA roots are valid for more than 36500d").contains(" expires ");
     }
 }
