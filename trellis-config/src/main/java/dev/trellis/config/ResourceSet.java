@@ -1,9 +1,11 @@
 package dev.trellis.config;
 
 import dev.trellis.config.resource.DestinationPolicy;
+import dev.trellis.config.resource.DestinationRule;
 import dev.trellis.config.resource.HttpRoute;
 import dev.trellis.config.resource.Resource;
 import dev.trellis.config.resource.Service;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,8 +29,17 @@ public record ResourceSet(List<Resource> resources) {
         return ofType(HttpRoute.class);
     }
 
+    /** Every Service's traffic policy as written: DestinationPolicies and Istio DestinationRules, in reading order. */
     public List<DestinationPolicy> destinationPolicies() {
-        return ofType(DestinationPolicy.class);
+        List<DestinationPolicy> out = new ArrayList<>();
+        for (Resource r : resources) {
+            if (r instanceof DestinationPolicy p) {
+                out.add(p);
+            } else if (r instanceof DestinationRule d) {
+                out.add(d.policy());
+            }
+        }
+        return List.copyOf(out);
     }
 
     public Optional<Service> service(String namespace, String name) {

@@ -149,8 +149,9 @@ class ConfigLoaderTest {
 
     @Test
     void unknownKindAndWrongApiVersion() {
-        assertThat(failure(CATALOG.replace("kind: Service", "kind: DestinationRule")))
-                .hasMessage("mesh.yaml:2: kind: \"DestinationRule\" (expected: one of Service, HTTPRoute, DestinationPolicy, PeerAuthentication, AuthorizationPolicy, Telemetry)");
+        assertThat(failure(CATALOG.replace("kind: Service", "kind: VirtualService")))
+                .hasMessage("mesh.yaml:2: kind: \"VirtualService\" (expected: one of Service, HTTPRoute, DestinationPolicy, DestinationRule, "
+                        + "PeerAuthentication, AuthorizationPolicy, Telemetry)");
         assertThat(failure(CATALOG.replace("trellis.dev/v1alpha1", "v1")))
                 .hasMessage("mesh.yaml:1: apiVersion: \"v1\" (expected: trellis.dev/v1alpha1 for kind Service)");
     }

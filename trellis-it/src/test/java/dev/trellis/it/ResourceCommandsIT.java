@@ -103,4 +103,37 @@ class ResourceCommandsIT {
             assertThat(files.filter(f -> f.toString().endsWith(".yaml"))).isEmpty();
         }
     }
+
+    /** An Istio DestinationRule, pasted as Istio users write it, is applied, listed under its own kind and stored. */
+    @Test
+    void anIstioDestinationRuleIsAppliedListedAndStoredAsWritten() throws Exception {
+        Path file = dir.resolve("rule.yaml");
+        Files.writeString(file, CATALOG + "---\n" + """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: catalog}
+                spec:
+                  host: catalog.default.svc.cluster.local
+                  trafficPolicy:
+                    connectionPool: {tcp: {maxConnections: 100}}
+                """);
+
+        Result applied = trellis("apply", "-f", file.toString());
+        assertThat(applied.code()).as(applied.output()).isZero();
+        assertThat(applied.output()).contains("DestinationRule default/catalog created");
+        assertThat(conf.resolve("destinationrule-catalog.yaml")).content().contains("maxConnections: 100");
+        assertThat(trellis("get", "destinationrules").output()).contains("DestinationRule", "catalog");
+
+        Files.writeString(file, CATALOG + "---\n" + """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: catalog}
+                spec:
+                  host: catalog
+                  subsets: [{name: v1, labels: {version: v1}}]
+                """);
+        Result refused = trellis("apply", "-f", file.toString());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.output()).contains("spec.subsets: not supported (expected: a Service per version");
+    }
 }

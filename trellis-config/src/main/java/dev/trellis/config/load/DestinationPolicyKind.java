@@ -4,8 +4,10 @@ import dev.trellis.config.ConfigProblem;
 import dev.trellis.config.Location;
 import dev.trellis.config.ResourceSet;
 import dev.trellis.config.resource.DestinationPolicy;
+import dev.trellis.config.resource.DestinationRule;
 import dev.trellis.config.resource.Metadata;
 import dev.trellis.config.resource.Protocol;
+import dev.trellis.config.resource.Resource;
 import dev.trellis.config.resource.Service;
 import dev.trellis.config.resource.TrafficPolicy;
 import dev.trellis.config.yaml.Fields;
@@ -48,20 +50,31 @@ public final class DestinationPolicyKind implements ResourceKind<DestinationPoli
 
     @Override
     public void check(DestinationPolicy policy, ResourceSet all, List<ConfigProblem> problems) {
+        checkTarget(policy, "spec.targetRef.name", all, problems);
+    }
+
+    /**
+     * The checks a DestinationPolicy and a DestinationRule share: the Service exists, no other policy of either kind
+     * targets it, and a tcp Service gets no HTTP health check.
+     *
+     * @param field how the resource names its target, for the messages
+     */
+    static void checkTarget(DestinationPolicy policy, String field, ResourceSet all, List<ConfigProblem> problems) {
         Optional<Service> service = all.service(policy.namespace(), policy.target());
         if (service.isEmpty()) {
-            problems.add(new ConfigProblem(policy.targetLocation(), "spec.targetRef.name: " + policy.target()
+            problems.add(new ConfigProblem(policy.targetLocation(), field + ": " + policy.target()
                     + " (expected: an existing Service; none named " + policy.target() + " in namespace " + policy.namespace() + ")"));
             return;
         }
-        for (DestinationPolicy other : all.destinationPolicies()) {
+        for (Resource r : all.resources()) {
+            DestinationPolicy other = r instanceof DestinationRule d ? d.policy() : r instanceof DestinationPolicy p ? p : null;
             if (other == policy) {
                 break; // report a clash once, at the later policy
             }
-            if (other.namespace().equals(policy.namespace()) && other.target().equals(policy.target())) {
-                problems.add(new ConfigProblem(policy.targetLocation(), "spec.targetRef.name: " + policy.target()
-                        + " (expected: one DestinationPolicy per Service; " + other.namespace() + "/" + other.name()
-                        + " at " + other.location() + " targets it too)"));
+            if (other != null && other.namespace().equals(policy.namespace()) && other.target().equals(policy.target())) {
+                problems.add(new ConfigProblem(policy.targetLocation(), field + ": " + policy.target()
+                        + " (expected: one DestinationPolicy or DestinationRule per Service; " + r.kind() + " " + other.namespace()
+                        + "/" + other.name() + " at " + other.location() + " targets it too)"));
             }
         }
         if (service.get().protocol() == Protocol.TCP && policy.policy().healthCheck() != null) {
@@ -70,7 +83,7 @@ public final class DestinationPolicyKind implements ResourceKind<DestinationPoli
         }
     }
 
-    /** The policy of a Service: its DestinationPolicy's, else the defaults. */
+    /** The policy of a Service: its DestinationPolicy's or DestinationRule's, else the defaults. */
     public static TrafficPolicy policyOf(ResourceSet all, Service service) {
         return all.destinationPolicies().stream()
                 .filter(p -> p.namespace().equals(service.namespace()) && p.target().equals(service.name()))

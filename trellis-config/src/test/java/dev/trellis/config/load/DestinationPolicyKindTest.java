@@ -110,8 +110,8 @@ class DestinationPolicyKindTest {
         assertThat(failure(MINIMAL.replace("name: catalog}", "name: nowhere}")))
                 .isEqualTo("policy.yaml:20: spec.targetRef.name: nowhere (expected: an existing Service; none named nowhere in namespace default)");
         assertThat(failure(MINIMAL + "---\n" + MINIMAL.replace("name: catalog-policy", "name: second")))
-                .isEqualTo("policy.yaml:26: spec.targetRef.name: catalog (expected: one DestinationPolicy per Service; "
-                        + "default/catalog-policy at policy.yaml:16 targets it too)");
+                .isEqualTo("policy.yaml:26: spec.targetRef.name: catalog (expected: one DestinationPolicy or DestinationRule "
+                        + "per Service; DestinationPolicy default/catalog-policy at policy.yaml:16 targets it too)");
         assertThat(failure(MINIMAL.replace("name: catalog}", "name: db}") + "  healthCheck: {path: /healthz}\n"))
                 .isEqualTo("policy.yaml:16: spec.healthCheck: set for tcp Service db (expected: none; health checks are HTTP requests)");
         assertThat(failure(MINIMAL + "  retryBuget: {}\n"))
