@@ -52,7 +52,7 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
         List<String> hostnames = hostnames(spec);
         List<HttpRoute.Rule> rules = new ArrayList<>();
         for (Fields.Item item : spec.list("rules")) {
-            rules.add(rule(item.object("matches", "backendRefs", "timeouts", "retry", "fault", "rateLimit"), metadata.namespace()));
+            rules.add(rule(item.object("matches", "backendRefs", "timeouts", "retry", "fault", "rateLimit", "filters"), metadata.namespace()));
         }
         if (rules.isEmpty()) {
             throw spec.error("rules", "missing (expected: at least one rule)");
@@ -129,7 +129,8 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
                 "backoff", "maxBackoff", "nonIdempotent", "maxReplayBytes")) : Retry.DEFAULT;
         Fault fault = f.has("fault") ? RoutePolicyReader.fault(f) : null;
         RateLimit rateLimit = f.has("rateLimit") ? RoutePolicyReader.rateLimit(f) : null;
-        return new HttpRoute.Rule(matches, backends, timeouts(f), retry, fault, rateLimit);
+        RouteFilterReader.Filters filters = f.has("filters") ? RouteFilterReader.read(f) : RouteFilterReader.Filters.NONE;
+        return new HttpRoute.Rule(matches, backends, timeouts(f), retry, fault, rateLimit, filters.request(), filters.response());
     }
 
     private static HttpRoute.BackendRef backendRef(Fields f, String routeNamespace) {

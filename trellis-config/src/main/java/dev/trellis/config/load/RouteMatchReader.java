@@ -13,7 +13,7 @@ import java.util.regex.PatternSyntaxException;
 /** Reads one HTTPRouteMatch: path, headers, queryParams, method. */
 final class RouteMatchReader {
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
-    private static final Pattern HEADER_NAME = Pattern.compile("^[A-Za-z0-9!#$%&'*+\\-.^_`|~]+$");
+    static final Pattern HEADER_NAME = Pattern.compile("^[A-Za-z0-9!#$%&'*+\\-.^_`|~]+$");
 
     private RouteMatchReader() {}
 

@@ -40,14 +40,23 @@ public record HttpRoute(
      * @param retry     {@link Retry#DEFAULT} when the rule has no {@code retry}
      * @param fault     injected faults, or null
      * @param rateLimit the rule's local rate limit, or null
+     * @param requestHeaders  the rule's RequestHeaderModifier filter ({@link HeaderModifier#NONE} without one)
+     * @param responseHeaders the rule's ResponseHeaderModifier filter ({@link HeaderModifier#NONE} without one)
      */
     public record Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts, Retry retry, Fault fault,
-                       RateLimit rateLimit) {
+                       RateLimit rateLimit, HeaderModifier requestHeaders, HeaderModifier responseHeaders) {
         public Rule {
             matches = List.copyOf(matches);
             backendRefs = List.copyOf(backendRefs);
             Objects.requireNonNull(timeouts, "timeouts");
             Objects.requireNonNull(retry, "retry");
+            Objects.requireNonNull(requestHeaders, "requestHeaders");
+            Objects.requireNonNull(responseHeaders, "responseHeaders");
+        }
+
+        public Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts, Retry retry, Fault fault,
+                    RateLimit rateLimit) {
+            this(matches, backendRefs, timeouts, retry, fault, rateLimit, HeaderModifier.NONE, HeaderModifier.NONE);
         }
 
         public Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts) {

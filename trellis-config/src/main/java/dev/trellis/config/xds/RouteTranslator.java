@@ -103,6 +103,7 @@ final class RouteTranslator {
                     .setMatch(match(e.match()));
             RouteAction.Builder action = action(rule);
             RoutePolicies.apply(route, action, rule.retry(), rule.timeouts().backendRequest(), rule.fault(), rule.rateLimit());
+            HeaderFilterTranslator.apply(route, rule);
             vh.addRoutes(route.setRoute(action));
         }
         return vh.build();

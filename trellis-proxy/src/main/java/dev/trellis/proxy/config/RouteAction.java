@@ -13,18 +13,24 @@ import java.util.Objects;
  * @param retry     retry policy ({@link RetryPolicy#DEFAULT} when none is configured)
  * @param fault     injected faults, or null
  * @param rateLimit local rate limit of this route, or null
+ * @param headers   headers to change on the request and the response ({@link HeaderMutations#NONE} for none)
  */
 public record RouteAction(List<WeightedCluster> backends, Duration timeout, RetryPolicy retry, FaultPolicy fault,
-                          RateLimit rateLimit) {
+                          RateLimit rateLimit, HeaderMutations headers) {
 
     public RouteAction(List<WeightedCluster> backends, Duration timeout) {
         this(backends, timeout, RetryPolicy.DEFAULT, null, null);
+    }
+
+    public RouteAction(List<WeightedCluster> backends, Duration timeout, RetryPolicy retry, FaultPolicy fault, RateLimit rateLimit) {
+        this(backends, timeout, retry, fault, rateLimit, HeaderMutations.NONE);
     }
 
     public RouteAction {
         backends = List.copyOf(backends);
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(headers, "headers");
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("backends: [] (expected: at least one backend)");
         }

@@ -2,6 +2,7 @@ package dev.trellis.proxy.http;
 
 import dev.trellis.proxy.config.ClusterConfig;
 import dev.trellis.proxy.config.EndpointSet;
+import dev.trellis.proxy.config.HeaderMutations;
 import dev.trellis.proxy.config.RetryPolicy;
 import dev.trellis.proxy.filter.fault.FaultDecision;
 import dev.trellis.proxy.filter.retry.Backoff;
@@ -66,6 +67,8 @@ final class Exchange {
 
     private RouteStats stats;
     private RetryPolicy retry = RetryPolicy.NONE;
+    /** The matched route's changes to the response head (its ResponseHeaderModifier). */
+    private HeaderMutations.Direction responseHeaders = HeaderMutations.Direction.NONE;
     private ClusterConfig cluster;
     private EndpointSet endpoints;
     private ClusterRuntime runtime;
@@ -168,6 +171,8 @@ final class Exchange {
         }
         startDeadline(route.timeoutMillis());
         HopByHop.strip(head.headers(), upgrade);
+        route.action().headers().request().applyTo(head.headers());
+        responseHeaders = route.action().headers().response();
         if (retry.maxRetries() > 0) {
             replay = new ReplayBuffer(retry.maxReplayBytes());
         }
@@ -373,6 +378,7 @@ final class Exchange {
             if (!switching) {
                 HopByHop.stripHttp2Extensions(response.headers());
             }
+            responseHeaders.applyTo(response.headers());
             grpcStatus = grpcInHeaders;
             responseHeadNanos = System.nanoTime();
             if (observer != null) {

@@ -1,6 +1,7 @@
 package dev.trellis.proxy.xds;
 
 import dev.trellis.config.xds.XdsNames;
+import dev.trellis.proxy.config.HeaderMutations;
 import dev.trellis.proxy.config.RetryPolicy;
 import dev.trellis.proxy.config.Route;
 import dev.trellis.proxy.config.RouteAction;
@@ -81,11 +82,12 @@ public final class RouteDecoder {
         var retryPolicy = a.hasRetryPolicy() ? a.getRetryPolicy() : vh.hasRetryPolicy() ? vh.getRetryPolicy() : null;
         RetryPolicy retry = RetryPolicyDecoder.decode(retryPolicy, r, table, field);
         RouteFilterDecoder.Filters filters = RouteFilterDecoder.decode(r, vh.getTypedPerFilterConfigMap(), table, field);
-        return new Route(r.getName(), match, action(a, retry, filters, table, field + ".route"));
+        HeaderMutations headers = HeaderMutationDecoder.decode(r, table, field);
+        return new Route(r.getName(), match, action(a, retry, filters, headers, table, field + ".route"));
     }
 
     private static RouteAction action(io.envoyproxy.envoy.config.route.v3.RouteAction a, RetryPolicy retry,
-                                      RouteFilterDecoder.Filters filters, String table, String field) {
+                                      RouteFilterDecoder.Filters filters, HeaderMutations headers, String table, String field) {
         if (!a.getPrefixRewrite().isEmpty() || a.hasRegexRewrite() || !a.getHostRewriteLiteral().isEmpty()) {
             throw new XdsResourceException(TYPE, table, field + ": path or host rewrite (expected: none; rewrites are not supported)");
         }
@@ -113,7 +115,7 @@ public final class RouteDecoder {
         }
         Duration timeout = a.hasTimeout() ? Durations.of(a.getTimeout(), TYPE, table, field + ".timeout") : ENVOY_ROUTE_TIMEOUT;
         try {
-            return new RouteAction(backends, timeout, retry, filters.fault(), filters.rateLimit());
+            return new RouteAction(backends, timeout, retry, filters.fault(), filters.rateLimit(), headers);
         } catch (IllegalArgumentException e) {
             throw new XdsResourceException(TYPE, table, field + ".weighted_clusters: " + e.getMessage());
         }

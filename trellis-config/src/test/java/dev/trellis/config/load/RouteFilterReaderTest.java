@@ -1,0 +1,80 @@
+package dev.trellis.config.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.trellis.config.ConfigException;
+import dev.trellis.config.ConfigLoader;
+import dev.trellis.config.resource.HeaderModifier;
+import dev.trellis.config.resource.HeaderModifier.Header;
+import dev.trellis.config.resource.HttpRoute;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** An HTTPRoute rule's Gateway API filters: the two header modifiers, and every refusal with its line. Lines 1-15 are the Services. */
+class RouteFilterReaderTest {
+    // line 16; the filters start on line 24 (each test writes them two spaces further in than it shows)
+    static final String ROUTE = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: catalog}
+            spec:
+              parentRefs: [{kind: Service, name: catalog}]
+              rules:
+                - backendRefs: [{name: catalog}]
+                  filters:
+            """;
+
+    static HttpRoute.Rule rule(String filters) {
+        return ConfigLoader.standard().parse("routes.yaml", HttpRouteKindTest.SERVICES + ROUTE + filters.indent(2)).httpRoutes().get(0).rules().get(0);
+    }
+
+    static String failure(String filters) {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> ConfigLoader.standard().parse("routes.yaml", HttpRouteKindTest.SERVICES + ROUTE + filters.indent(2)));
+        assertThat(e).as("expected the route to be rejected").isNotNull();
+        return e.getMessage();
+    }
+
+    @Test
+    void readsBothHeaderModifiersWithNamesLowerCased() {
+        HttpRoute.Rule r = rule("""
+                        - type: RequestHeaderModifier
+                          requestHeaderModifier:
+                            set: [{name: X-Env, value: canary}]
+                            add: [{name: x-tag, value: 7}]
+                            remove: [X-Debug]
+                        - type: ResponseHeaderModifier
+                          responseHeaderModifier: {remove: [server]}
+                """);
+        assertThat(r.requestHeaders()).isEqualTo(new HeaderModifier(List.of(new Header("x-env", "canary")),
+                List.of(new Header("x-tag", "7")), List.of("x-debug")));
+        assertThat(r.responseHeaders()).isEqualTo(new HeaderModifier(List.of(), List.of(), List.of("server")));
+        assertThat(rule("        []\n").requestHeaders()).isEqualTo(HeaderModifier.NONE);
+    }
+
+    @Test
+    void everyRefusalSaysWhyAndWhere() {
+        assertThat(failure("    - {type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: /}}}\n"))
+                .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].type: URLRewrite (expected: RequestHeaderModifier or "
+                        + "ResponseHeaderModifier; URLRewrite is not supported)");
+        assertThat(failure("    - {type: Rewrite}\n"))
+                .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].type: \"Rewrite\" (expected: RequestHeaderModifier or ResponseHeaderModifier)");
+        assertThat(failure("    - {type: RequestHeaderModifier}\n"))
+                .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].requestHeaderModifier: missing (required for type RequestHeaderModifier)");
+        assertThat(failure("    - {type: RequestHeaderModifier, responseHeaderModifier: {remove: [a]}}\n"))
+                .startsWith("routes.yaml:24: spec.rules[0].filters[0].responseHeaderModifier: set for type RequestHeaderModifier");
+        assertThat(failure("""
+                        - {type: RequestHeaderModifier, requestHeaderModifier: {remove: [a]}}
+                        - {type: RequestHeaderModifier, requestHeaderModifier: {remove: [b]}}
+                """)).isEqualTo("routes.yaml:25: spec.rules[0].filters[1].type: RequestHeaderModifier (expected: each filter type once per rule)");
+        assertThat(failure("    - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: Host, value: x}]}}\n"))
+                .startsWith("routes.yaml:24: spec.rules[0].filters[0].requestHeaderModifier.set[0].name: \"Host\" (expected: a header other than Host");
+        assertThat(failure("    - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: a, value: x}], remove: [A]}}\n"))
+                .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].requestHeaderModifier.remove[0]: \"A\" (expected: each header name once per filter)");
+        assertThat(failure("    - {type: ResponseHeaderModifier, responseHeaderModifier: {add: [{name: connection, value: close}]}}\n"))
+                .startsWith("routes.yaml:24: spec.rules[0].filters[0].responseHeaderModifier.add[0].name: \"connection\" (expected: an end-to-end header");
+        assertThat(failure("    - {type: ResponseHeaderModifier, responseHeaderModifier: {}}\n"))
+                .contains("spec.rules[0].filters[0].responseHeaderModifier.set: missing (expected: at least one of set, add, remove)");
+    }
+}
