@@ -5,7 +5,6 @@ import dev.trellis.config.resource.TrafficPolicy.CircuitBreakers;
 import dev.trellis.config.resource.TrafficPolicy.LoadBalancer;
 import dev.trellis.config.resource.TrafficPolicy.OutlierDetection;
 import dev.trellis.config.yaml.Fields;
-import dev.trellis.config.yaml.GatewayDuration;
 import java.time.Duration;
 
 /**
@@ -80,14 +79,10 @@ final class IstioTrafficPolicyReader {
         Fields f = tp.object("outlierDetection", "consecutive5xxErrors", "consecutiveGatewayErrors", "interval",
                 "baseEjectionTime", "maxEjectionPercent", "minHealthPercent");
         OutlierDetection d = ISTIO_OUTLIER_DEFAULTS;
-        Duration interval = f.positiveDuration("interval", d.interval());
-        if (interval.toMillis() < 10) {
-            throw f.error("interval", GatewayDuration.format(interval) + " (expected: >= 10ms)");
-        }
         return new OutlierDetection(
                 f.integer("consecutive5xxErrors", d.consecutive5xx(), 0, MAX),
                 f.integer("consecutiveGatewayErrors", d.consecutiveGatewayErrors(), 0, MAX),
-                interval,
+                TrafficPolicyReader.outlierInterval(f, d.interval()),
                 f.positiveDuration("baseEjectionTime", d.baseEjectionTime()),
                 f.integer("maxEjectionPercent", d.maxEjectionPercent(), 0, 100),
                 f.integer("minHealthPercent", d.panicThresholdPercent(), 0, 100),

@@ -61,10 +61,7 @@ final class TrafficPolicyReader {
             return null;
         }
         OutlierDetection d = OutlierDetection.DEFAULT;
-        Duration interval = f.positiveDuration("interval", d.interval());
-        if (interval.toMillis() < 10) {
-            throw f.error("interval", GatewayDuration.format(interval) + " (expected: >= 10ms)");
-        }
+        Duration interval = outlierInterval(f, d.interval());
         SuccessRate successRate = null;
         if (f.has("successRate")) {
             Fields s = f.object("successRate", "minimumHosts", "requestVolume", "stdevFactor");
@@ -82,6 +79,15 @@ final class TrafficPolicyReader {
                 f.integer("maxEjectionPercent", d.maxEjectionPercent(), 0, 100),
                 f.integer("panicThresholdPercent", d.panicThresholdPercent(), 0, 100),
                 successRate);
+    }
+
+    /** How often outlier detection runs: at least every 10 ms, as Envoy requires. */
+    static Duration outlierInterval(Fields f, Duration fallback) {
+        Duration interval = f.positiveDuration("interval", fallback);
+        if (interval.toMillis() < 10) {
+            throw f.error("interval", GatewayDuration.format(interval) + " (expected: >= 10ms)");
+        }
+        return interval;
     }
 
     private static RetryBudget retryBudget(Fields spec) {

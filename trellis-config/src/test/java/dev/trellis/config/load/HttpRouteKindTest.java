@@ -145,9 +145,10 @@ class HttpRouteKindTest {
     }
 
     @Test
-    void filtersAreNotSupportedYetAndSaySo() {
-        assertThat(failure(ROUTE.replace("      timeouts: {request: 2s}", "      filters: []")))
-                .isEqualTo("routes.yaml:29: spec.rules[1].filters: unknown field (expected one of: matches, backendRefs, timeouts, retry, fault, rateLimit)");
+    void backendFiltersAreNotSupportedYetAndSaySo() {
+        assertThat(failure(ROUTE.replace("{name: catalog, weight: 90}", "{name: catalog, weight: 90, filters: []}")))
+                .isEqualTo("routes.yaml:27: spec.rules[1].backendRefs[0].filters: unknown field (expected one of: group, kind, name, "
+                        + "namespace, port, weight)");
     }
 
     @Test
