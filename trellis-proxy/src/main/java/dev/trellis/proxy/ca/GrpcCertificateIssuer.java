@@ -1,6 +1,7 @@
 package dev.trellis.proxy.ca;
 
 import dev.trellis.proxy.tls.CertificateIssuer;
+import dev.trellis.proxy.xds.IstioCertificateMessages;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;

@@ -1,4 +1,4 @@
-package dev.trellis.proxy.ca;
+package dev.trellis.proxy.xds;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
@@ -15,15 +15,16 @@ import java.util.List;
 /**
  * The two messages of Istio's certificate service, on the wire: {@code IstioCertificateRequest{string csr = 1;
  * int64 validity_duration = 3; Struct metadata = 4}} and {@code IstioCertificateResponse{repeated string
- * cert_chain = 1}}. Two fields each way do not warrant generated code in the proxy.
+ * cert_chain = 1}}. Two fields each way do not warrant generated code in the proxy. Kept in this package, the
+ * proxy's protobuf edge, for the CA client ({@code dev.trellis.proxy.ca.GrpcCertificateIssuer}).
  */
-final class IstioCertificateMessages {
+public final class IstioCertificateMessages {
     private IstioCertificateMessages() {}
 
     /** @param validitySeconds 0 for the CA's default */
-    record Request(String csr, long validitySeconds) {}
+    public record Request(String csr, long validitySeconds) {}
 
-    static final MethodDescriptor.Marshaller<Request> REQUEST = new MethodDescriptor.Marshaller<>() {
+    public static final MethodDescriptor.Marshaller<Request> REQUEST = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(Request r) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -60,7 +61,7 @@ final class IstioCertificateMessages {
         }
     };
 
-    static final MethodDescriptor.Marshaller<List<String>> RESPONSE = new MethodDescriptor.Marshaller<>() {
+    public static final MethodDescriptor.Marshaller<List<String>> RESPONSE = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(List<String> chain) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
