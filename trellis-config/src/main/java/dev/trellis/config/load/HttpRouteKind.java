@@ -129,8 +129,9 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
                 "backoff", "maxBackoff", "nonIdempotent", "maxReplayBytes")) : Retry.DEFAULT;
         Fault fault = f.has("fault") ? RoutePolicyReader.fault(f) : null;
         RateLimit rateLimit = f.has("rateLimit") ? RoutePolicyReader.rateLimit(f) : null;
-        RouteFilterReader.Filters filters = f.has("filters") ? RouteFilterReader.read(f) : RouteFilterReader.Filters.NONE;
-        return new HttpRoute.Rule(matches, backends, timeouts(f), retry, fault, rateLimit, filters.request(), filters.response());
+        RouteFilterReader.Filters filters = f.has("filters") ? RouteFilterReader.read(f, matches) : RouteFilterReader.Filters.NONE;
+        return new HttpRoute.Rule(matches, backends, timeouts(f), retry, fault, rateLimit, filters.request(), filters.response(),
+                filters.rewrite());
     }
 
     private static HttpRoute.BackendRef backendRef(Fields f, String routeNamespace) {

@@ -1,6 +1,8 @@
 package dev.trellis.config.load;
 
 import dev.trellis.config.resource.HeaderModifier;
+import dev.trellis.config.resource.HttpRoute;
+import dev.trellis.config.resource.UrlRewrite;
 import dev.trellis.config.yaml.Fields;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,41 +11,46 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reads an HTTPRoute rule's Gateway API {@code filters}: RequestHeaderModifier and ResponseHeaderModifier, each at
- * most once. The other filter types are refused by name: their work is done elsewhere in Trellis or not at all.
+ * Reads an HTTPRoute rule's Gateway API {@code filters}: RequestHeaderModifier, ResponseHeaderModifier and URLRewrite,
+ * each at most once. The other filter types are refused by name.
  */
 final class RouteFilterReader {
     static final String REQUEST = "RequestHeaderModifier";
     static final String RESPONSE = "ResponseHeaderModifier";
-    private static final Set<String> UNSUPPORTED = Set.of("RequestRedirect", "URLRewrite", "RequestMirror", "ExtensionRef", "CORS",
-            "ExternalAuth");
+    static final String REWRITE = "URLRewrite";
+    private static final String SUPPORTED = REQUEST + ", " + RESPONSE + " or " + REWRITE;
+    private static final Set<String> UNSUPPORTED = Set.of("RequestRedirect", "RequestMirror", "ExtensionRef", "CORS", "ExternalAuth");
 
-    /** The request and response modifiers of a rule; {@link HeaderModifier#NONE} for one it lacks. */
-    record Filters(HeaderModifier request, HeaderModifier response) {
-        static final Filters NONE = new Filters(HeaderModifier.NONE, HeaderModifier.NONE);
+    /** The filters of a rule; {@link HeaderModifier#NONE} for a modifier it lacks, a null rewrite when it has none. */
+    record Filters(HeaderModifier request, HeaderModifier response, UrlRewrite rewrite) {
+        static final Filters NONE = new Filters(HeaderModifier.NONE, HeaderModifier.NONE, null);
     }
 
     private RouteFilterReader() {}
 
-    /** @param rule the rule, which has {@code filters} */
-    static Filters read(Fields rule) {
+    /**
+     * @param rule    the rule, which has {@code filters}
+     * @param matches the rule's matches, which a prefix replacement needs to be all PathPrefix
+     */
+    static Filters read(Fields rule, List<HttpRoute.Match> matches) {
         HeaderModifier request = HeaderModifier.NONE;
         HeaderModifier response = HeaderModifier.NONE;
+        UrlRewrite rewrite = null;
         Set<String> seen = new HashSet<>();
         for (Fields.Item item : rule.list("filters")) {
-            Fields f = item.object("type", "requestHeaderModifier", "responseHeaderModifier", "requestRedirect", "urlRewrite",
+            Fields f = item.object("type", "requestHeaderModifier", "responseHeaderModifier", "urlRewrite", "requestRedirect",
                     "requestMirror", "extensionRef", "cors", "externalAuth");
             String type = f.string("type");
             if (UNSUPPORTED.contains(type)) {
-                throw f.error("type", type + " (expected: " + REQUEST + " or " + RESPONSE + "; " + type + " is not supported)");
+                throw f.error("type", type + " (expected: " + SUPPORTED + "; " + type + " is not supported)");
             }
-            if (!type.equals(REQUEST) && !type.equals(RESPONSE)) {
-                throw f.invalid("type", REQUEST + " or " + RESPONSE);
+            if (!type.equals(REQUEST) && !type.equals(RESPONSE) && !type.equals(REWRITE)) {
+                throw f.invalid("type", SUPPORTED);
             }
             if (!seen.add(type)) {
                 throw f.error("type", type + " (expected: each filter type once per rule)");
             }
-            String field = type.equals(REQUEST) ? "requestHeaderModifier" : "responseHeaderModifier";
+            String field = type.equals(REQUEST) ? "requestHeaderModifier" : type.equals(RESPONSE) ? "responseHeaderModifier" : "urlRewrite";
             for (String other : f.keys()) {
                 if (!other.equals("type") && !other.equals(field)) {
                     throw f.error(other, "set for type " + type + " (expected: only " + field + ")");
@@ -52,6 +59,10 @@ final class RouteFilterReader {
             if (!f.has(field)) {
                 throw f.error(field, "missing (required for type " + type + ")");
             }
+            if (type.equals(REWRITE)) {
+                rewrite = rewrite(f.object(field, "hostname", "path"), matches);
+                continue;
+            }
             HeaderModifier m = modifier(f.object(field, "set", "add", "remove"), type.equals(REQUEST));
             if (type.equals(REQUEST)) {
                 request = m;
@@ -59,7 +70,48 @@ final class RouteFilterReader {
                 response = m;
             }
         }
-        return new Filters(request, response);
+        return new Filters(request, response, rewrite);
+    }
+
+    private static UrlRewrite rewrite(Fields f, List<HttpRoute.Match> matches) {
+        String hostname = null;
+        if (f.has("hostname")) {
+            hostname = f.string("hostname");
+            if (!ResourceKind.NameRule.DNS_SUBDOMAIN.accepts(hostname)) {
+                throw f.invalid("hostname", "a host name: lower-case letters, digits, '-' and '.'");
+            }
+        }
+        UrlRewrite.PathModifier path = null;
+        if (f.has("path")) {
+            Fields p = f.object("path", "type", "replaceFullPath", "replacePrefixMatch");
+            String type = p.string("type");
+            UrlRewrite.PathModifier.Type t = switch (type) {
+                case "ReplaceFullPath" -> UrlRewrite.PathModifier.Type.REPLACE_FULL_PATH;
+                case "ReplacePrefixMatch" -> UrlRewrite.PathModifier.Type.REPLACE_PREFIX_MATCH;
+                default -> throw p.invalid("type", "ReplaceFullPath or ReplacePrefixMatch");
+            };
+            String key = t == UrlRewrite.PathModifier.Type.REPLACE_FULL_PATH ? "replaceFullPath" : "replacePrefixMatch";
+            String other = t == UrlRewrite.PathModifier.Type.REPLACE_FULL_PATH ? "replacePrefixMatch" : "replaceFullPath";
+            if (p.has(other)) {
+                throw p.error(other, "set for type " + type + " (expected: only " + key + ")");
+            }
+            if (!p.has(key)) {
+                throw p.error(key, "missing (required for type " + type + ")");
+            }
+            String value = p.string(key);
+            if (!value.startsWith("/") || value.chars().anyMatch(c -> c <= ' ' || c == '?' || c == '#' || c == 127)) {
+                throw p.invalid(key, "a path starting with / (no spaces, '?' or '#')");
+            }
+            if (t == UrlRewrite.PathModifier.Type.REPLACE_PREFIX_MATCH
+                    && matches.stream().anyMatch(m -> m.path().type() != HttpRoute.PathType.PATH_PREFIX)) {
+                throw p.error("type", type + " (expected: a rule whose matches all have a PathPrefix path, whose prefix it replaces)");
+            }
+            path = new UrlRewrite.PathModifier(t, value);
+        }
+        if (hostname == null && path == null) {
+            throw f.error("path", "missing (expected: hostname, path or both)");
+        }
+        return new UrlRewrite(hostname, path);
     }
 
     private static HeaderModifier modifier(Fields f, boolean request) {

@@ -42,9 +42,10 @@ public record HttpRoute(
      * @param rateLimit the rule's local rate limit, or null
      * @param requestHeaders  the rule's RequestHeaderModifier filter ({@link HeaderModifier#NONE} without one)
      * @param responseHeaders the rule's ResponseHeaderModifier filter ({@link HeaderModifier#NONE} without one)
+     * @param urlRewrite      the rule's URLRewrite filter, or null
      */
     public record Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts, Retry retry, Fault fault,
-                       RateLimit rateLimit, HeaderModifier requestHeaders, HeaderModifier responseHeaders) {
+                       RateLimit rateLimit, HeaderModifier requestHeaders, HeaderModifier responseHeaders, UrlRewrite urlRewrite) {
         public Rule {
             matches = List.copyOf(matches);
             backendRefs = List.copyOf(backendRefs);
@@ -56,7 +57,7 @@ public record HttpRoute(
 
         public Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts, Retry retry, Fault fault,
                     RateLimit rateLimit) {
-            this(matches, backendRefs, timeouts, retry, fault, rateLimit, HeaderModifier.NONE, HeaderModifier.NONE);
+            this(matches, backendRefs, timeouts, retry, fault, rateLimit, HeaderModifier.NONE, HeaderModifier.NONE, null);
         }
 
         public Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts) {

@@ -104,6 +104,7 @@ final class RouteTranslator {
             RouteAction.Builder action = action(rule);
             RoutePolicies.apply(route, action, rule.retry(), rule.timeouts().backendRequest(), rule.fault(), rule.rateLimit());
             HeaderFilterTranslator.apply(route, rule);
+            UrlRewriteTranslator.apply(action, e.match(), rule.urlRewrite());
             vh.addRoutes(route.setRoute(action));
         }
         return vh.build();

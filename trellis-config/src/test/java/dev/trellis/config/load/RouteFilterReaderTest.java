@@ -8,6 +8,7 @@ import dev.trellis.config.ConfigLoader;
 import dev.trellis.config.resource.HeaderModifier;
 import dev.trellis.config.resource.HeaderModifier.Header;
 import dev.trellis.config.resource.HttpRoute;
+import dev.trellis.config.resource.UrlRewrite;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -55,11 +56,12 @@ class RouteFilterReaderTest {
 
     @Test
     void everyRefusalSaysWhyAndWhere() {
-        assertThat(failure("    - {type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: /}}}\n"))
-                .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].type: URLRewrite (expected: RequestHeaderModifier or "
-                        + "ResponseHeaderModifier; URLRewrite is not supported)");
+        assertThat(failure("    - {type: RequestRedirect, requestRedirect: {statusCode: 301}}\n"))
+                .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].type: RequestRedirect (expected: RequestHeaderModifier, "
+                        + "ResponseHeaderModifier or URLRewrite; RequestRedirect is not supported)");
         assertThat(failure("    - {type: Rewrite}\n"))
-                .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].type: \"Rewrite\" (expected: RequestHeaderModifier or ResponseHeaderModifier)");
+                .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].type: \"Rewrite\" (expected: RequestHeaderModifier, "
+                        + "ResponseHeaderModifier or URLRewrite)");
         assertThat(failure("    - {type: RequestHeaderModifier}\n"))
                 .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].requestHeaderModifier: missing (required for type RequestHeaderModifier)");
         assertThat(failure("    - {type: RequestHeaderModifier, responseHeaderModifier: {remove: [a]}}\n"))
@@ -76,5 +78,32 @@ class RouteFilterReaderTest {
                 .startsWith("routes.yaml:24: spec.rules[0].filters[0].responseHeaderModifier.add[0].name: \"connection\" (expected: an end-to-end header");
         assertThat(failure("    - {type: ResponseHeaderModifier, responseHeaderModifier: {}}\n"))
                 .contains("spec.rules[0].filters[0].responseHeaderModifier.set: missing (expected: at least one of set, add, remove)");
+    }
+
+    @Test
+    void readsAUrlRewrite() {
+        HttpRoute.Rule r = rule("    - {type: URLRewrite, urlRewrite: {hostname: internal.example, path: {type: ReplacePrefixMatch, "
+                + "replacePrefixMatch: /v2}}}\n");
+        assertThat(r.urlRewrite()).isEqualTo(new UrlRewrite("internal.example",
+                new UrlRewrite.PathModifier(UrlRewrite.PathModifier.Type.REPLACE_PREFIX_MATCH, "/v2")));
+        assertThat(rule("    - {type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: /x}}}\n").urlRewrite())
+                .isEqualTo(new UrlRewrite(null, new UrlRewrite.PathModifier(UrlRewrite.PathModifier.Type.REPLACE_FULL_PATH, "/x")));
+    }
+
+    @Test
+    void aUrlRewriteSaysWhatIsWrong() {
+        assertThat(failure("    - {type: URLRewrite, urlRewrite: {}}\n"))
+                .contains("spec.rules[0].filters[0].urlRewrite.path: missing (expected: hostname, path or both)");
+        assertThat(failure("    - {type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replacePrefixMatch: /x}}}\n"))
+                .contains("urlRewrite.path.replacePrefixMatch: set for type ReplaceFullPath (expected: only replaceFullPath)");
+        assertThat(failure("    - {type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: x}}}\n"))
+                .contains("urlRewrite.path.replaceFullPath: \"x\" (expected: a path starting with /");
+        assertThat(failure("    - {type: URLRewrite, urlRewrite: {hostname: \"*.example\"}}\n"))
+                .contains("urlRewrite.hostname: \"*.example\" (expected: a host name");
+        String exact = ROUTE.replace("    - backendRefs: [{name: catalog}]",
+                "    - matches: [{path: {type: Exact, value: /a}}]\n      backendRefs: [{name: catalog}]");
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.standard().parse("routes.yaml",
+                HttpRouteKindTest.SERVICES + exact + "    - {type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /b}}}\n".indent(2)));
+        assertThat(e.getMessage()).contains("urlRewrite.path.type: ReplacePrefixMatch (expected: a rule whose matches all have a PathPrefix path");
     }
 }

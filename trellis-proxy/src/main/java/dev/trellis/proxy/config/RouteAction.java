@@ -14,16 +14,17 @@ import java.util.Objects;
  * @param fault     injected faults, or null
  * @param rateLimit local rate limit of this route, or null
  * @param headers   headers to change on the request and the response ({@link HeaderMutations#NONE} for none)
+ * @param rewrite   the request's new path or Host, or null
  */
 public record RouteAction(List<WeightedCluster> backends, Duration timeout, RetryPolicy retry, FaultPolicy fault,
-                          RateLimit rateLimit, HeaderMutations headers) {
+                          RateLimit rateLimit, HeaderMutations headers, RequestRewrite rewrite) {
 
     public RouteAction(List<WeightedCluster> backends, Duration timeout) {
         this(backends, timeout, RetryPolicy.DEFAULT, null, null);
     }
 
     public RouteAction(List<WeightedCluster> backends, Duration timeout, RetryPolicy retry, FaultPolicy fault, RateLimit rateLimit) {
-        this(backends, timeout, retry, fault, rateLimit, HeaderMutations.NONE);
+        this(backends, timeout, retry, fault, rateLimit, HeaderMutations.NONE, null);
     }
 
     public RouteAction {

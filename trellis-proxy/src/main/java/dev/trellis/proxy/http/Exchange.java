@@ -172,6 +172,9 @@ final class Exchange {
         startDeadline(route.timeoutMillis());
         HopByHop.strip(head.headers(), upgrade);
         route.action().headers().request().applyTo(head.headers());
+        if (route.action().rewrite() != null) {
+            route.action().rewrite().applyTo(head);
+        }
         responseHeaders = route.action().headers().response();
         if (retry.maxRetries() > 0) {
             replay = new ReplayBuffer(retry.maxReplayBytes());

@@ -2,6 +2,7 @@ package dev.trellis.proxy.xds;
 
 import dev.trellis.config.xds.XdsNames;
 import dev.trellis.proxy.config.HeaderMutations;
+import dev.trellis.proxy.config.RequestRewrite;
 import dev.trellis.proxy.config.RetryPolicy;
 import dev.trellis.proxy.config.Route;
 import dev.trellis.proxy.config.RouteAction;
@@ -83,14 +84,13 @@ public final class RouteDecoder {
         RetryPolicy retry = RetryPolicyDecoder.decode(retryPolicy, r, table, field);
         RouteFilterDecoder.Filters filters = RouteFilterDecoder.decode(r, vh.getTypedPerFilterConfigMap(), table, field);
         HeaderMutations headers = HeaderMutationDecoder.decode(r, table, field);
-        return new Route(r.getName(), match, action(a, retry, filters, headers, table, field + ".route"));
+        RequestRewrite rewrite = RequestRewriteDecoder.decode(a, r.getMatch(), table, field + ".route");
+        return new Route(r.getName(), match, action(a, retry, filters, headers, rewrite, table, field + ".route"));
     }
 
     private static RouteAction action(io.envoyproxy.envoy.config.route.v3.RouteAction a, RetryPolicy retry,
-                                      RouteFilterDecoder.Filters filters, HeaderMutations headers, String table, String field) {
-        if (!a.getPrefixRewrite().isEmpty() || a.hasRegexRewrite() || !a.getHostRewriteLiteral().isEmpty()) {
-            throw new XdsResourceException(TYPE, table, field + ": path or host rewrite (expected: none; rewrites are not supported)");
-        }
+                                      RouteFilterDecoder.Filters filters, HeaderMutations headers, RequestRewrite rewrite,
+                                      String table, String field) {
         List<RouteAction.WeightedCluster> backends = new ArrayList<>();
         switch (a.getClusterSpecifierCase()) {
             case CLUSTER -> backends.add(new RouteAction.WeightedCluster(a.getCluster(), 1));
@@ -115,7 +115,7 @@ public final class RouteDecoder {
         }
         Duration timeout = a.hasTimeout() ? Durations.of(a.getTimeout(), TYPE, table, field + ".timeout") : ENVOY_ROUTE_TIMEOUT;
         try {
-            return new RouteAction(backends, timeout, retry, filters.fault(), filters.rateLimit(), headers);
+            return new RouteAction(backends, timeout, retry, filters.fault(), filters.rateLimit(), headers, rewrite);
         } catch (IllegalArgumentException e) {
             throw new XdsResourceException(TYPE, table, field + ".weighted_clusters: " + e.getMessage());
         }

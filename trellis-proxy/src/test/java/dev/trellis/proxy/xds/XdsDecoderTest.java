@@ -198,8 +198,14 @@ class XdsDecoderTest {
         assertThatThrownBy(() -> RouteDecoder.decode(table(route(RouteAction.newBuilder().setCluster("a")).toBuilder()
                 .setMatch(io.envoyproxy.envoy.config.route.v3.RouteMatch.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex("/a("))).build())))
                 .hasMessageStartingWith("route configuration t: virtual_hosts[0].routes[0].match.safe_regex.regex: \"/a(\" (expected: a regular expression; ");
-        assertThatThrownBy(() -> RouteDecoder.decode(table(route(RouteAction.newBuilder().setCluster("a").setPrefixRewrite("/v2")))))
-                .hasMessage("route configuration t: virtual_hosts[0].routes[0].route: path or host rewrite (expected: none; rewrites are not supported)");
+        assertThatThrownBy(() -> RouteDecoder.decode(table(route(RouteAction.newBuilder().setCluster("a")
+                .setAutoHostRewrite(com.google.protobuf.BoolValue.of(true))))))
+                .hasMessage("route configuration t: virtual_hosts[0].routes[0].route: auto_host_rewrite (expected: prefix_rewrite, "
+                        + "regex_rewrite or host_rewrite_literal)");
+        assertThatThrownBy(() -> RouteDecoder.decode(table(route(RouteAction.newBuilder().setCluster("a").setPrefixRewrite("/v2")).toBuilder()
+                .setMatch(io.envoyproxy.envoy.config.route.v3.RouteMatch.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex("/a.*"))).build())))
+                .hasMessage("route configuration t: virtual_hosts[0].routes[0].route.prefix_rewrite: set with a safe_regex match "
+                        + "(expected: a prefix, path_separated_prefix or path match)");
     }
 
     @Test

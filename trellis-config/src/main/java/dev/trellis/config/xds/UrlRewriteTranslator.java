@@ -1,0 +1,73 @@
+package dev.trellis.config.xds;
+
+import dev.trellis.config.resource.HttpRoute;
+import dev.trellis.config.resource.UrlRewrite;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+
+/**
+ * A URLRewrite filter in Envoy's route action fields, one route (one match) at a time, with Gateway API's prefix
+ * semantics: the matched prefix and the replacement are taken without a trailing '/', so {@code /foo} replaced by
+ * {@code /xyz/} turns {@code /foo/bar} into {@code /xyz/bar}, and replaced by {@code /} turns it into {@code /bar}.
+ * Envoy's {@code prefix_rewrite} does that for a non-empty prefix and replacement; the two other cases take a
+ * {@code regex_rewrite}. The query string is kept, as Envoy keeps it.
+ */
+final class UrlRewriteTranslator {
+    private UrlRewriteTranslator() {}
+
+    static void apply(RouteAction.Builder action, HttpRoute.Match match, UrlRewrite rewrite) {
+        if (rewrite == null) {
+            return;
+        }
+        if (rewrite.hostname() != null) {
+            action.setHostRewriteLiteral(rewrite.hostname());
+        }
+        UrlRewrite.PathModifier path = rewrite.path();
+        if (path == null) {
+            return;
+        }
+        if (path.type() == UrlRewrite.PathModifier.Type.REPLACE_FULL_PATH) {
+            action.setRegexRewrite(regex("^/.*$", escape(path.value())));
+            return;
+        }
+        String prefix = trimSlashes(match.path().value());
+        String replacement = trimSlashes(path.value());
+        if (prefix.isEmpty() && replacement.isEmpty()) {
+            return; // "/" for "/": nothing changes
+        }
+        if (prefix.isEmpty()) {
+            action.setRegexRewrite(regex("^/", escape(replacement) + "/"));
+        } else if (replacement.isEmpty()) {
+            action.setRegexRewrite(regex("^" + quote(prefix) + "/*", "/"));
+        } else {
+            action.setPrefixRewrite(replacement);
+        }
+    }
+
+    private static RegexMatchAndSubstitute regex(String pattern, String substitution) {
+        return RegexMatchAndSubstitute.newBuilder().setPattern(RegexMatcher.newBuilder().setRegex(pattern))
+                .setSubstitution(substitution).build();
+    }
+
+    private static String trimSlashes(String path) {
+        return path.replaceAll("/+$", "");
+    }
+
+    /** RE2 and Java alike: every character that is not a letter, digit, '/', '-' or '_' escaped. */
+    static String quote(String literal) {
+        StringBuilder out = new StringBuilder();
+        for (char c : literal.toCharArray()) {
+            if (!Character.isLetterOrDigit(c) && c != '/' && c != '-' && c != '_') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    /** A substitution's backslash starts a group reference in RE2: a literal one is doubled. */
+    private static String escape(String literal) {
+        return literal.replace("\\", "\\\\");
+    }
+}

@@ -1,0 +1,67 @@
+package dev.trellis.proxy.xds;
+
+import dev.trellis.proxy.config.RequestRewrite;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A route action's {@code prefix_rewrite}, {@code regex_rewrite} and {@code host_rewrite_literal}. A prefix rewrite
+ * needs a prefix, path-separated prefix or exact path match, as in Envoy; the other host rewrites (from a header,
+ * from the endpoint, by regex) and {@code path_rewrite_policy} are refused.
+ */
+final class RequestRewriteDecoder {
+    private RequestRewriteDecoder() {}
+
+    /** @return null when the action rewrites nothing */
+    static RequestRewrite decode(RouteAction a, RouteMatch match, String table, String field) {
+        if (a.hasHostRewriteHeader() || a.hasAutoHostRewrite() || a.hasHostRewritePathRegex() || a.hasPathRewritePolicy()) {
+            throw new XdsResourceException(RouteDecoder.TYPE, table, field + ": " + a.getHostRewriteSpecifierCase()
+                    .name().toLowerCase(java.util.Locale.ROOT) + (a.hasPathRewritePolicy() ? " / path_rewrite_policy" : "")
+                    + " (expected: prefix_rewrite, regex_rewrite or host_rewrite_literal)");
+        }
+        String host = a.getHostRewriteLiteral().isEmpty() ? null : a.getHostRewriteLiteral();
+        boolean prefix = !a.getPrefixRewrite().isEmpty();
+        if (prefix && a.hasRegexRewrite()) {
+            throw new XdsResourceException(RouteDecoder.TYPE, table, field + ": prefix_rewrite and regex_rewrite (expected: one of them)");
+        }
+        if (prefix) {
+            String matched = switch (match.getPathSpecifierCase()) {
+                case PREFIX -> match.getPrefix();
+                case PATH_SEPARATED_PREFIX -> match.getPathSeparatedPrefix();
+                case PATH -> match.getPath();
+                default -> throw new XdsResourceException(RouteDecoder.TYPE, table, field + ".prefix_rewrite: set with a "
+                        + match.getPathSpecifierCase().name().toLowerCase(java.util.Locale.ROOT)
+                        + " match (expected: a prefix, path_separated_prefix or path match)");
+            };
+            return new RequestRewrite(matched, a.getPrefixRewrite(), null, null, host);
+        }
+        if (a.hasRegexRewrite()) {
+            String regex = a.getRegexRewrite().getPattern().getRegex();
+            try {
+                return new RequestRewrite(null, null, Pattern.compile(regex), javaReplacement(a.getRegexRewrite().getSubstitution()), host);
+            } catch (PatternSyntaxException e) {
+                throw new XdsResourceException(RouteDecoder.TYPE, table, field + ".regex_rewrite.pattern.regex: \"" + regex
+                        + "\" (expected: a regular expression; " + e.getDescription() + ")");
+            }
+        }
+        return host == null ? null : new RequestRewrite(null, null, null, null, host);
+    }
+
+    /** RE2's substitution ({@code \1} a group, {@code \\} a backslash) in Java's ({@code $1}, '$' and '\' escaped). */
+    static String javaReplacement(String re2) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < re2.length(); i++) {
+            char c = re2.charAt(i);
+            if (c == '\\' && i + 1 < re2.length()) {
+                char next = re2.charAt(++i);
+                out.append(Character.isDigit(next) ? "$" + next : Matcher.quoteReplacement(String.valueOf(next)));
+            } else {
+                out.append(Matcher.quoteReplacement(String.valueOf(c)));
+            }
+        }
+        return out.toString();
+    }
+}
