@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
-import dev.trellis.config.ConfigLoader;
-import dev.trellis.config.xds.ProxyNode;
-import dev.trellis.config.xds.XdsTranslator;
-import dev.trellis.proxy.config.ProxySnapshot;
 import dev.trellis.proxy.testing.ProxyUnderTest;
+import dev.trellis.proxy.testing.YamlSnapshots;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.config.route.v3.Route;
@@ -23,7 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,9 +76,7 @@ class HeaderFiltersTest {
             }
         });
         app.start();
-        ProxySnapshot snapshot = XdsDecoder.decode(XdsTranslator.translate(ConfigLoader.standard().parse("mesh.yaml",
-                YAML.formatted(app.getAddress().getPort())), ProxyNode.of("web", 0)), Map.of());
-        proxy = ProxyUnderTest.start("web", snapshot);
+        proxy = ProxyUnderTest.start("web", YamlSnapshots.of(YAML.formatted(app.getAddress().getPort()), "web"));
     }
 
     @AfterEach

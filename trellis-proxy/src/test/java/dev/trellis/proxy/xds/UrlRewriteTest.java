@@ -3,18 +3,14 @@ package dev.trellis.proxy.xds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.trellis.config.ConfigLoader;
-import dev.trellis.config.xds.ProxyNode;
-import dev.trellis.config.xds.XdsTranslator;
-import dev.trellis.proxy.config.ProxySnapshot;
 import dev.trellis.proxy.testing.ProxyUnderTest;
+import dev.trellis.proxy.testing.YamlSnapshots;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,9 +68,7 @@ class UrlRewriteTest {
             }
         });
         app.start();
-        ProxySnapshot snapshot = XdsDecoder.decode(XdsTranslator.translate(ConfigLoader.standard().parse("mesh.yaml",
-                YAML.formatted(app.getAddress().getPort())), ProxyNode.of("web", 0)), Map.of());
-        proxy = ProxyUnderTest.start("web", snapshot);
+        proxy = ProxyUnderTest.start("web", YamlSnapshots.of(YAML.formatted(app.getAddress().getPort()), "web"));
     }
 
     @AfterAll
