@@ -10,10 +10,11 @@ import java.util.regex.Pattern;
  * replaced) or {@code regex_rewrite} (every match of a pattern replaced), a new Host by {@code host_rewrite_literal}.
  * Only the path changes; the query string stays, as in Envoy.
  *
- * @param matchedPrefix the route's path prefix (or exact path) that {@code prefixReplacement} replaces; null without one
- * @param pattern       null without a regex rewrite
- * @param substitution  the pattern's replacement, in {@link Matcher#replaceAll(String)} syntax
- * @param host          null to keep the caller's Host
+ * @param matchedPrefix     the route's path prefix (or exact path) that {@code prefixReplacement} replaces; null without one
+ * @param prefixReplacement what takes the matched prefix's place
+ * @param pattern           null without a regex rewrite
+ * @param substitution      the pattern's replacement, in {@link Matcher#replaceAll(String)} syntax
+ * @param host              null to keep the caller's Host
  */
 public record RequestRewrite(String matchedPrefix, String prefixReplacement, Pattern pattern, String substitution, String host) {
 
