@@ -155,53 +155,54 @@ final class MeshChecks {
     /** @param lifetime the CA's workload certificate lifetime, null when unknown */
     private void certificates(JsonNode proxies, Duration lifetime) {
         Duration within = WorkloadCertificates.warnWithin(warnBefore, lifetime);
-        List<String> lines = new ArrayList<>();
-        List<Instant> expiries = new ArrayList<>();
+        List<Certificate> certificates = new ArrayList<>();
         for (JsonNode p : proxies) {
             JsonNode c = p.path("certificate");
-            if (c.isNull() || c.isMissingNode()) {
-                continue;
+            if (!c.isNull() && !c.isMissingNode()) {
+                certificates.add(new Certificate(p.path("node").asText() + ": " + c.path("identity").asText("certificate"),
+                        Instant.parse(c.path("notAfter").asText())));
             }
-            Instant notAfter = Instant.parse(c.path("notAfter").asText());
-            lines.add(p.path("node").asText() + ": " + c.path("identity").asText("certificate") + " expires " + notAfter);
-            expiries.add(notAfter);
         }
         String what = "proxy certificates are valid for more than " + DurationText.of(within)
                 + (within.equals(warnBefore) ? "" : ", a quarter of their " + DurationText.of(lifetime) + " lifetime");
-        if (lines.isEmpty()) {
+        if (certificates.isEmpty()) {
             check(true, what + " (no proxy reports a workload certificate)", List.of());
             return;
         }
-        expiring(what, lines, expiries, within, lines.size() + (lines.size() == 1 ? " proxy" : " proxies"));
+        expiring(what, certificates, within, certificates.size() + (certificates.size() == 1 ? " proxy" : " proxies"));
     }
 
     private void roots(JsonNode roots) {
-        List<String> lines = new ArrayList<>();
-        List<Instant> expiries = new ArrayList<>();
+        List<Certificate> certificates = new ArrayList<>();
         for (JsonNode r : roots) {
-            Instant notAfter = Instant.parse(r.path("notAfter").asText());
-            lines.add(r.path("subject").asText("root") + " expires " + notAfter);
-            expiries.add(notAfter);
+            certificates.add(new Certificate(r.path("subject").asText("root"), Instant.parse(r.path("notAfter").asText())));
         }
         String what = "CA roots are valid for more than " + DurationText.of(warnBefore);
-        if (lines.isEmpty()) {
+        if (certificates.isEmpty()) {
             check(false, what, List.of("the CA reports no root"));
             return;
         }
-        expiring(what, lines, expiries, warnBefore, lines.size() + (lines.size() == 1 ? " root" : " roots"));
+        expiring(what, certificates, warnBefore, certificates.size() + (certificates.size() == 1 ? " root" : " roots"));
+    }
+
+    /** A certificate as a check lists it. */
+    private record Certificate(String name, Instant notAfter) {
+        @Override
+        public String toString() {
+            return name + " expires " + notAfter;
+        }
     }
 
     /** Fails when one already expired, warns when one expires within {@code within}; lists only those. */
-    private void expiring(String what, List<String> lines, List<Instant> expiries, Duration within, String counted) {
+    private void expiring(String what, List<Certificate> certificates, Duration within, String counted) {
         Instant now = clock.instant();
         List<String> expired = new ArrayList<>();
         List<String> soon = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            Instant notAfter = expiries.get(i);
-            if (!notAfter.isAfter(now)) {
-                expired.add(lines.get(i) + " (expired)");
-            } else if (Duration.between(now, notAfter).compareTo(within) < 0) {
-                soon.add(lines.get(i));
+        for (Certificate c : certificates) {
+            if (!c.notAfter().isAfter(now)) {
+                expired.add(c + " (expired)");
+            } else if (Duration.between(now, c.notAfter()).compareTo(within) < 0) {
+                soon.add(c.toString());
             }
         }
         if (!expired.isEmpty()) {

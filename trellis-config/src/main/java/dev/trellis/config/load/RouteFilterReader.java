@@ -1,5 +1,6 @@
 package dev.trellis.config.load;
 
+import dev.trellis.config.ConfigException;
 import dev.trellis.config.resource.HeaderModifier;
 import dev.trellis.config.resource.HttpRoute;
 import dev.trellis.config.resource.UrlRewrite;
@@ -9,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads an HTTPRoute rule's Gateway API {@code filters}: RequestHeaderModifier, ResponseHeaderModifier and URLRewrite,
@@ -19,6 +21,9 @@ final class RouteFilterReader {
     static final String RESPONSE = "ResponseHeaderModifier";
     static final String REWRITE = "URLRewrite";
     private static final String SUPPORTED = REQUEST + ", " + RESPONSE + " or " + REWRITE;
+    /** Headers that belong to one connection (RFC 9110 §7.6.1), which a proxy never forwards. */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding",
+            "te", "trailer", "upgrade");
     private static final Set<String> UNSUPPORTED = Set.of("RequestRedirect", "RequestMirror", "ExtensionRef", "CORS", "ExternalAuth");
 
     /** The filters of a rule; {@link HeaderModifier#NONE} for a modifier it lacks, a null rewrite when it has none. */
@@ -122,7 +127,7 @@ final class RouteFilterReader {
         if (f.has("remove")) {
             List<Fields.Item> items = f.list("remove");
             for (Fields.Item item : items) {
-                remove.add(name(item.string(), item::invalid, n -> item.invalid("each header name once per filter"), names, request));
+                remove.add(name(item.string(), item::invalid, names, request));
             }
         }
         HeaderModifier m = new HeaderModifier(set, add, remove);
@@ -139,8 +144,7 @@ final class RouteFilterReader {
         }
         for (Fields.Item item : f.list(key)) {
             Fields h = item.object("name", "value");
-            String name = name(h.string("name"), expected -> h.invalid("name", expected),
-                    n -> h.invalid("name", "each header name once per filter"), names, request);
+            String name = name(h.string("name"), expected -> h.invalid("name", expected), names, request);
             String value = h.text("value");
             if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
                 throw h.invalid("value", "a header value without CR, LF or NUL");
@@ -150,9 +154,12 @@ final class RouteFilterReader {
         return out;
     }
 
-    /** A header name the filter may change, lower-cased; refuses pseudo-headers, Host and repeats. */
-    private static String name(String name, java.util.function.Function<String, RuntimeException> invalid,
-                               java.util.function.Function<String, RuntimeException> repeated, Set<String> names, boolean request) {
+    /**
+     * A header name the filter may change, lower-cased; refuses pseudo-headers, Host, hop-by-hop headers and repeats.
+     *
+     * @param invalid the error at the name, given what was expected
+     */
+    private static String name(String name, Function<String, ConfigException> invalid, Set<String> names, boolean request) {
         if (!RouteMatchReader.HEADER_NAME.matcher(name).matches()) {
             throw invalid.apply("an HTTP header name");
         }
@@ -160,22 +167,12 @@ final class RouteFilterReader {
         if (request && lower.equals("host")) {
             throw invalid.apply("a header other than Host (the route's Service is the request's authority)");
         }
-        if (HopByHopNames.contains(lower)) {
+        if (HOP_BY_HOP.contains(lower)) {
             throw invalid.apply("an end-to-end header (" + lower + " is hop-by-hop, owned by each connection)");
         }
         if (!names.add(lower)) {
-            throw repeated.apply(name);
+            throw invalid.apply("each header name once per filter");
         }
         return lower;
-    }
-
-    /** Headers that belong to one connection (RFC 9110 §7.6.1), which a proxy never forwards. */
-    private static final class HopByHopNames {
-        private static final Set<String> NAMES = Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding",
-                "te", "trailer", "upgrade");
-
-        static boolean contains(String lower) {
-            return NAMES.contains(lower);
-        }
     }
 }

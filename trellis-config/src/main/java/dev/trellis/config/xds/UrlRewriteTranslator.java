@@ -5,6 +5,7 @@ import dev.trellis.config.resource.UrlRewrite;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import java.util.regex.Pattern;
 
 /**
  * A URLRewrite filter in Envoy's route action fields, one route (one match) at a time, with Gateway API's prefix
@@ -39,7 +40,7 @@ final class UrlRewriteTranslator {
         if (prefix.isEmpty()) {
             action.setRegexRewrite(regex("^/", escape(replacement) + "/"));
         } else if (replacement.isEmpty()) {
-            action.setRegexRewrite(regex("^" + quote(prefix) + "/*", "/"));
+            action.setRegexRewrite(regex("^" + Pattern.quote(prefix) + "/*", "/")); // \Q...\E: RE2 reads it as Java does
         } else {
             action.setPrefixRewrite(replacement);
         }
@@ -52,18 +53,6 @@ final class UrlRewriteTranslator {
 
     private static String trimSlashes(String path) {
         return path.replaceAll("/+$", "");
-    }
-
-    /** RE2 and Java alike: every character that is not a letter, digit, '/', '-' or '_' escaped. */
-    static String quote(String literal) {
-        StringBuilder out = new StringBuilder();
-        for (char c : literal.toCharArray()) {
-            if (!Character.isLetterOrDigit(c) && c != '/' && c != '-' && c != '_') {
-                out.append('\\');
-            }
-            out.append(c);
-        }
-        return out.toString();
     }
 
     /** A substitution's backslash starts a group reference in RE2: a literal one is doubled. */

@@ -3,6 +3,7 @@ package dev.trellis.proxy.xds;
 import dev.trellis.proxy.config.RequestRewrite;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -17,9 +18,11 @@ final class RequestRewriteDecoder {
 
     /** @return null when the action rewrites nothing */
     static RequestRewrite decode(RouteAction a, RouteMatch match, String table, String field) {
-        if (a.hasHostRewriteHeader() || a.hasAutoHostRewrite() || a.hasHostRewritePathRegex() || a.hasPathRewritePolicy()) {
-            throw new XdsResourceException(RouteDecoder.TYPE, table, field + ": " + a.getHostRewriteSpecifierCase()
-                    .name().toLowerCase(java.util.Locale.ROOT) + (a.hasPathRewritePolicy() ? " / path_rewrite_policy" : "")
+        String unsupported = a.hasHostRewriteHeader() || a.hasAutoHostRewrite() || a.hasHostRewritePathRegex()
+                ? a.getHostRewriteSpecifierCase().name().toLowerCase(Locale.ROOT)
+                : a.hasPathRewritePolicy() ? "path_rewrite_policy" : null;
+        if (unsupported != null) {
+            throw new XdsResourceException(RouteDecoder.TYPE, table, field + ": " + unsupported
                     + " (expected: prefix_rewrite, regex_rewrite or host_rewrite_literal)");
         }
         String host = a.getHostRewriteLiteral().isEmpty() ? null : a.getHostRewriteLiteral();
@@ -33,21 +36,22 @@ final class RequestRewriteDecoder {
                 case PATH_SEPARATED_PREFIX -> match.getPathSeparatedPrefix();
                 case PATH -> match.getPath();
                 default -> throw new XdsResourceException(RouteDecoder.TYPE, table, field + ".prefix_rewrite: set with a "
-                        + match.getPathSpecifierCase().name().toLowerCase(java.util.Locale.ROOT)
+                        + match.getPathSpecifierCase().name().toLowerCase(Locale.ROOT)
                         + " match (expected: a prefix, path_separated_prefix or path match)");
             };
-            return new RequestRewrite(matched, a.getPrefixRewrite(), null, null, host);
+            return new RequestRewrite(new RequestRewrite.PrefixRewrite(matched, a.getPrefixRewrite()), host);
         }
         if (a.hasRegexRewrite()) {
             String regex = a.getRegexRewrite().getPattern().getRegex();
             try {
-                return new RequestRewrite(null, null, Pattern.compile(regex), javaReplacement(a.getRegexRewrite().getSubstitution()), host);
+                return new RequestRewrite(new RequestRewrite.RegexRewrite(Pattern.compile(regex),
+                        javaReplacement(a.getRegexRewrite().getSubstitution())), host);
             } catch (PatternSyntaxException e) {
                 throw new XdsResourceException(RouteDecoder.TYPE, table, field + ".regex_rewrite.pattern.regex: \"" + regex
                         + "\" (expected: a regular expression; " + e.getDescription() + ")");
             }
         }
-        return host == null ? null : new RequestRewrite(null, null, null, null, host);
+        return host == null ? null : new RequestRewrite(null, host);
     }
 
     /** RE2's substitution ({@code \1} a group, {@code \\} a backslash) in Java's ({@code $1}, '$' and '\' escaped). */

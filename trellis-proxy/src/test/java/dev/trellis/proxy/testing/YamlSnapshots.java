@@ -16,4 +16,25 @@ public final class YamlSnapshots {
         return XdsDecoder.decode(XdsTranslator.translate(ConfigLoader.standard().parse("mesh.yaml", yaml), ProxyNode.of(service, 0)),
                 Map.of());
     }
+
+    /**
+     * A Service "catalog" whose one endpoint is the app on {@code appPort}, routed by an HTTPRoute with these rules.
+     *
+     * @param rules the items of {@code spec.rules}, each starting with "- " at the left margin
+     */
+    public static String catalogRoute(int appPort, String rules) {
+        return """
+                apiVersion: trellis.dev/v1alpha1
+                kind: Service
+                metadata: {name: catalog}
+                spec: {port: 8080, endpoints: [{address: "127.0.0.1:%d"}]}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: catalog}
+                spec:
+                  parentRefs: [{kind: Service, name: catalog}]
+                  rules:
+                """.formatted(appPort) + rules.indent(4);
+    }
 }

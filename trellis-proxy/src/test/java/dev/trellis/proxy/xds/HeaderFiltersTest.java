@@ -31,32 +31,22 @@ import org.junit.jupiter.api.Test;
  * without filters changes nothing.
  */
 class HeaderFiltersTest {
-    static final String YAML = """
-            apiVersion: trellis.dev/v1alpha1
-            kind: Service
-            metadata: {name: catalog}
-            spec: {port: 8080, endpoints: [{address: "127.0.0.1:%d"}]}
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: catalog}
-            spec:
-              parentRefs: [{kind: Service, name: catalog}]
-              rules:
-                - matches: [{path: {type: PathPrefix, value: /filtered}}]
-                  backendRefs: [{name: catalog}]
-                  filters:
-                    - type: RequestHeaderModifier
-                      requestHeaderModifier:
-                        set: [{name: X-Env, value: canary}]
-                        add: [{name: x-tag, value: "50%%"}]
-                        remove: [x-debug]
-                    - type: ResponseHeaderModifier
-                      responseHeaderModifier:
-                        set: [{name: x-backend, value: hidden}]
-                        add: [{name: x-served-by, value: trellis}]
-                        remove: [x-internal]
-                - backendRefs: [{name: catalog}]
+    /** The HTTPRoute's rules. */
+    static final String RULES = """
+            - matches: [{path: {type: PathPrefix, value: /filtered}}]
+              backendRefs: [{name: catalog}]
+              filters:
+                - type: RequestHeaderModifier
+                  requestHeaderModifier:
+                    set: [{name: X-Env, value: canary}]
+                    add: [{name: x-tag, value: "50%"}]
+                    remove: [x-debug]
+                - type: ResponseHeaderModifier
+                  responseHeaderModifier:
+                    set: [{name: x-backend, value: hidden}]
+                    add: [{name: x-served-by, value: trellis}]
+                    remove: [x-internal]
+            - backendRefs: [{name: catalog}]
             """;
 
     HttpServer app;
@@ -76,7 +66,7 @@ class HeaderFiltersTest {
             }
         });
         app.start();
-        proxy = ProxyUnderTest.start("web", YamlSnapshots.of(YAML.formatted(app.getAddress().getPort()), "web"));
+        proxy = ProxyUnderTest.start("web", YamlSnapshots.of(YamlSnapshots.catalogRoute(app.getAddress().getPort(), RULES), "web"));
     }
 
     @AfterEach

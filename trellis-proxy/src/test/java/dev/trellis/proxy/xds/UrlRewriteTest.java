@@ -24,32 +24,22 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UrlRewriteTest {
-    static final String YAML = """
-            apiVersion: trellis.dev/v1alpha1
-            kind: Service
-            metadata: {name: catalog}
-            spec: {port: 8080, endpoints: [{address: "127.0.0.1:%d"}]}
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: catalog}
-            spec:
-              parentRefs: [{kind: Service, name: catalog}]
-              rules:
-                - matches: [{path: {type: PathPrefix, value: /foo}}]
-                  backendRefs: [{name: catalog}]
-                  filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /xyz/}}}]
-                - matches: [{path: {type: PathPrefix, value: /strip/}}]
-                  backendRefs: [{name: catalog}]
-                  filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /}}}]
-                - matches: [{path: {type: PathPrefix, value: /full}}]
-                  backendRefs: [{name: catalog}]
-                  filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: /fixed}}}]
-                - matches: [{path: {type: Exact, value: /host}}]
-                  backendRefs: [{name: catalog}]
-                  filters: [{type: URLRewrite, urlRewrite: {hostname: internal.example}}]
-                - backendRefs: [{name: catalog}]
-                  filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /v2}}}]
+    /** The HTTPRoute's rules. */
+    static final String RULES = """
+            - matches: [{path: {type: PathPrefix, value: /foo}}]
+              backendRefs: [{name: catalog}]
+              filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /xyz/}}}]
+            - matches: [{path: {type: PathPrefix, value: /strip/}}]
+              backendRefs: [{name: catalog}]
+              filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /}}}]
+            - matches: [{path: {type: PathPrefix, value: /full}}]
+              backendRefs: [{name: catalog}]
+              filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: /fixed}}}]
+            - matches: [{path: {type: Exact, value: /host}}]
+              backendRefs: [{name: catalog}]
+              filters: [{type: URLRewrite, urlRewrite: {hostname: internal.example}}]
+            - backendRefs: [{name: catalog}]
+              filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /v2}}}]
             """;
 
     HttpServer app;
@@ -68,7 +58,7 @@ class UrlRewriteTest {
             }
         });
         app.start();
-        proxy = ProxyUnderTest.start("web", YamlSnapshots.of(YAML.formatted(app.getAddress().getPort()), "web"));
+        proxy = ProxyUnderTest.start("web", YamlSnapshots.of(YamlSnapshots.catalogRoute(app.getAddress().getPort(), RULES), "web"));
     }
 
     @AfterAll
