@@ -48,12 +48,13 @@ public final class FileCertificateSource implements CertificateSource {
 
     /** Reads the directory once. */
     public static WorkloadIdentity read(Path dir) throws IOException {
-        String chain = Files.readString(dir.resolve(CERT_CHAIN), StandardCharsets.US_ASCII);
-        String key = Files.readString(dir.resolve(KEY), StandardCharsets.US_ASCII);
-        String roots = Files.readString(dir.resolve(ROOT_CERT), StandardCharsets.US_ASCII);
-        return new WorkloadIdentity(PemFiles.privateKey(key, dir.resolve(KEY).toString()),
-                PemFiles.certificates(chain, dir.resolve(CERT_CHAIN).toString()),
-                PemFiles.certificates(roots, dir.resolve(ROOT_CERT).toString()));
+        return parse(dir, Contents.read(dir));
+    }
+
+    private static WorkloadIdentity parse(Path dir, Contents files) {
+        return new WorkloadIdentity(PemFiles.privateKey(files.key(), dir.resolve(KEY).toString()),
+                PemFiles.certificates(files.chain(), dir.resolve(CERT_CHAIN).toString()),
+                PemFiles.certificates(files.roots(), dir.resolve(ROOT_CERT).toString()));
     }
 
     @Override
@@ -64,12 +65,14 @@ public final class FileCertificateSource implements CertificateSource {
     }
 
     private synchronized void poll(Consumer<WorkloadIdentity> onIdentity) {
-        String stamp = stamp();
-        if (stamp.equals(seen)) {
-            return;
-        }
         try {
-            WorkloadIdentity id = read(dir);
+            // one read serves both the change check and the parse, so a set of contents is taken at most once
+            Contents files = Contents.read(dir);
+            String stamp = files.digest();
+            if (stamp.equals(seen)) {
+                return;
+            }
+            WorkloadIdentity id = parse(dir, files);
             seen = stamp;
             lastError = null;
             log.info("workload identity {} from {} (valid until {})", id.spiffeId(), dir, id.notAfter());
@@ -83,21 +86,26 @@ public final class FileCertificateSource implements CertificateSource {
         }
     }
 
-    /** A digest of the three files' contents (a few KB, read once a poll): any change changes it. */
-    private String stamp() {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (String name : List.of(CERT_CHAIN, KEY, ROOT_CERT)) {
-                try {
-                    digest.update(Files.readAllBytes(dir.resolve(name)));
-                } catch (IOException e) {
+    /** The three files' text, read together. */
+    private record Contents(String chain, String key, String roots) {
+        static Contents read(Path dir) throws IOException {
+            return new Contents(Files.readString(dir.resolve(CERT_CHAIN), StandardCharsets.US_ASCII),
+                    Files.readString(dir.resolve(KEY), StandardCharsets.US_ASCII),
+                    Files.readString(dir.resolve(ROOT_CERT), StandardCharsets.US_ASCII));
+        }
+
+        /** A digest of all three (a few KB): any change to any file changes it. */
+        String digest() {
+            try {
+                MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                for (String text : List.of(chain, key, roots)) {
+                    digest.update(text.getBytes(StandardCharsets.US_ASCII));
                     digest.update((byte) 0);
                 }
-                digest.update((byte) ';');
+                return HexFormat.of().formatHex(digest.digest());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
             }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
