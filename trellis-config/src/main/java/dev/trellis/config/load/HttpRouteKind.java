@@ -9,6 +9,7 @@ import dev.trellis.config.resource.HttpRoute;
 import dev.trellis.config.resource.Metadata;
 import dev.trellis.config.resource.Protocol;
 import dev.trellis.config.resource.RateLimit;
+import dev.trellis.config.resource.RequestMirror;
 import dev.trellis.config.resource.Retry;
 import dev.trellis.config.resource.Service;
 import dev.trellis.config.yaml.Fields;
@@ -90,13 +91,13 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
         return new HttpRoute.ParentRef(f.string("name"), f.string("namespace", routeNamespace), port, f.location());
     }
 
-    private static void coreGroup(Fields f) {
+    static void coreGroup(Fields f) {
         if (f.has("group") && !f.text("group").isEmpty() && !f.text("group").equals("core")) {
             throw f.invalid("group", "\"\" (the core group of Service)");
         }
     }
 
-    private static int port(Fields f) {
+    static int port(Fields f) {
         int port = f.integer("port");
         if (port < 1 || port > 65535) {
             throw f.error("port", port + " (expected: 1..65535)");
@@ -129,9 +130,10 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
                 "backoff", "maxBackoff", "nonIdempotent", "maxReplayBytes")) : Retry.DEFAULT;
         Fault fault = f.has("fault") ? RoutePolicyReader.fault(f) : null;
         RateLimit rateLimit = f.has("rateLimit") ? RoutePolicyReader.rateLimit(f) : null;
-        RouteFilterReader.Filters filters = f.has("filters") ? RouteFilterReader.read(f, matches) : RouteFilterReader.Filters.NONE;
+        RouteFilterReader.Filters filters = f.has("filters") ? RouteFilterReader.read(f, matches, routeNamespace)
+                : RouteFilterReader.Filters.NONE;
         return new HttpRoute.Rule(matches, backends, timeouts(f), retry, fault, rateLimit, filters.request(), filters.response(),
-                filters.rewrite());
+                filters.rewrite(), filters.mirrors());
     }
 
     private static HttpRoute.BackendRef backendRef(Fields f, String routeNamespace) {
@@ -176,6 +178,9 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
                 HttpRoute.BackendRef ref = refs.get(b);
                 String field = "spec.rules[" + r + "].backendRefs[" + b + "]";
                 checkService(all, ref.namespace(), ref.name(), ref.port(), ref.location(), field, problems);
+            }
+            for (RequestMirror mirror : route.rules().get(r).mirrors()) {
+                checkService(all, mirror.namespace(), mirror.name(), mirror.port(), mirror.location(), mirror.field(), problems);
             }
         }
     }

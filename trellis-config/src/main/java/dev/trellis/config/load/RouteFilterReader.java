@@ -3,6 +3,7 @@ package dev.trellis.config.load;
 import dev.trellis.config.ConfigException;
 import dev.trellis.config.resource.HeaderModifier;
 import dev.trellis.config.resource.HttpRoute;
+import dev.trellis.config.resource.RequestMirror;
 import dev.trellis.config.resource.UrlRewrite;
 import dev.trellis.config.yaml.Fields;
 import java.util.ArrayList;
@@ -14,21 +15,22 @@ import java.util.function.Function;
 
 /**
  * Reads an HTTPRoute rule's Gateway API {@code filters}: RequestHeaderModifier, ResponseHeaderModifier and URLRewrite,
- * each at most once. The other filter types are refused by name.
+ * each at most once, and RequestMirror, any number of times. The other filter types are refused by name.
  */
 final class RouteFilterReader {
     static final String REQUEST = "RequestHeaderModifier";
     static final String RESPONSE = "ResponseHeaderModifier";
     static final String REWRITE = "URLRewrite";
-    private static final String SUPPORTED = REQUEST + ", " + RESPONSE + " or " + REWRITE;
+    static final String MIRROR = "RequestMirror";
+    private static final String SUPPORTED = REQUEST + ", " + RESPONSE + ", " + REWRITE + " or " + MIRROR;
     /** Headers that belong to one connection (RFC 9110 §7.6.1), which a proxy never forwards. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding",
             "te", "trailer", "upgrade");
-    private static final Set<String> UNSUPPORTED = Set.of("RequestRedirect", "RequestMirror", "ExtensionRef", "CORS", "ExternalAuth");
+    private static final Set<String> UNSUPPORTED = Set.of("RequestRedirect", "ExtensionRef", "CORS", "ExternalAuth");
 
     /** The filters of a rule; {@link HeaderModifier#NONE} for a modifier it lacks, a null rewrite when it has none. */
-    record Filters(HeaderModifier request, HeaderModifier response, UrlRewrite rewrite) {
-        static final Filters NONE = new Filters(HeaderModifier.NONE, HeaderModifier.NONE, null);
+    record Filters(HeaderModifier request, HeaderModifier response, UrlRewrite rewrite, List<RequestMirror> mirrors) {
+        static final Filters NONE = new Filters(HeaderModifier.NONE, HeaderModifier.NONE, null, List.of());
     }
 
     private RouteFilterReader() {}
@@ -36,11 +38,13 @@ final class RouteFilterReader {
     /**
      * @param rule    the rule, which has {@code filters}
      * @param matches the rule's matches, which a prefix replacement needs to be all PathPrefix
+     * @param routeNamespace where a mirror's backendRef without a namespace points
      */
-    static Filters read(Fields rule, List<HttpRoute.Match> matches) {
+    static Filters read(Fields rule, List<HttpRoute.Match> matches, String routeNamespace) {
         HeaderModifier request = HeaderModifier.NONE;
         HeaderModifier response = HeaderModifier.NONE;
         UrlRewrite rewrite = null;
+        List<RequestMirror> mirrors = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Fields.Item item : rule.list("filters")) {
             Fields f = item.object("type", "requestHeaderModifier", "responseHeaderModifier", "urlRewrite", "requestRedirect",
@@ -49,13 +53,16 @@ final class RouteFilterReader {
             if (UNSUPPORTED.contains(type)) {
                 throw f.error("type", type + " (expected: " + SUPPORTED + "; " + type + " is not supported)");
             }
-            if (!type.equals(REQUEST) && !type.equals(RESPONSE) && !type.equals(REWRITE)) {
-                throw f.invalid("type", SUPPORTED);
+            String field = switch (type) {
+                case REQUEST -> "requestHeaderModifier";
+                case RESPONSE -> "responseHeaderModifier";
+                case REWRITE -> "urlRewrite";
+                case MIRROR -> "requestMirror";
+                default -> throw f.invalid("type", SUPPORTED);
+            };
+            if (!seen.add(type) && !type.equals(MIRROR)) {
+                throw f.error("type", type + " (expected: each filter type once per rule, RequestMirror excepted)");
             }
-            if (!seen.add(type)) {
-                throw f.error("type", type + " (expected: each filter type once per rule)");
-            }
-            String field = type.equals(REQUEST) ? "requestHeaderModifier" : type.equals(RESPONSE) ? "responseHeaderModifier" : "urlRewrite";
             for (String other : f.keys()) {
                 if (!other.equals("type") && !other.equals(field)) {
                     throw f.error(other, "set for type " + type + " (expected: only " + field + ")");
@@ -68,6 +75,10 @@ final class RouteFilterReader {
                 rewrite = rewrite(f.object(field, "hostname", "path"), matches);
                 continue;
             }
+            if (type.equals(MIRROR)) {
+                mirrors.add(mirror(f.object(field, "backendRef", "percent", "fraction"), routeNamespace));
+                continue;
+            }
             HeaderModifier m = modifier(f.object(field, "set", "add", "remove"), type.equals(REQUEST));
             if (type.equals(REQUEST)) {
                 request = m;
@@ -75,7 +86,37 @@ final class RouteFilterReader {
                 response = m;
             }
         }
-        return new Filters(request, response, rewrite);
+        return new Filters(request, response, rewrite, mirrors);
+    }
+
+    /** Gateway API's RequestMirror: a backendRef, and {@code percent} or {@code fraction} (default: every request). */
+    private static RequestMirror mirror(Fields f, String routeNamespace) {
+        if (!f.has("backendRef")) {
+            throw f.error("backendRef", "missing (required: the Service that gets the copies)");
+        }
+        Fields ref = f.object("backendRef", "group", "kind", "name", "namespace", "port");
+        HttpRouteKind.coreGroup(ref);
+        if (ref.has("kind") && !ref.string("kind").equals("Service")) {
+            throw ref.invalid("kind", "Service");
+        }
+        Integer port = ref.has("port") ? HttpRouteKind.port(ref) : null;
+        if (f.has("percent") && f.has("fraction")) {
+            throw f.error("fraction", "set with percent (expected: one of them)");
+        }
+        int numerator = 100;
+        int denominator = 100;
+        if (f.has("percent")) {
+            numerator = f.integer("percent", 100, 0, 100);
+        } else if (f.has("fraction")) {
+            Fields fraction = f.object("fraction", "numerator", "denominator");
+            denominator = fraction.integer("denominator", 100, 1, Integer.MAX_VALUE);
+            if (!fraction.has("numerator")) {
+                throw fraction.error("numerator", "missing (required in a fraction)");
+            }
+            numerator = fraction.integer("numerator", 0, 0, denominator);
+        }
+        return new RequestMirror(ref.string("name"), ref.string("namespace", routeNamespace), port, numerator, denominator,
+                ref.path(), ref.location());
     }
 
     private static UrlRewrite rewrite(Fields f, List<HttpRoute.Match> matches) {

@@ -43,11 +43,14 @@ public record HttpRoute(
      * @param requestHeaders  the rule's RequestHeaderModifier filter ({@link HeaderModifier#NONE} without one)
      * @param responseHeaders the rule's ResponseHeaderModifier filter ({@link HeaderModifier#NONE} without one)
      * @param urlRewrite      the rule's URLRewrite filter, or null
+     * @param mirrors         the rule's RequestMirror filters, in order (empty without any)
      */
     public record Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts, Retry retry, Fault fault,
-                       RateLimit rateLimit, HeaderModifier requestHeaders, HeaderModifier responseHeaders, UrlRewrite urlRewrite) {
+                       RateLimit rateLimit, HeaderModifier requestHeaders, HeaderModifier responseHeaders, UrlRewrite urlRewrite,
+                       List<RequestMirror> mirrors) {
         public Rule {
             matches = List.copyOf(matches);
+            mirrors = List.copyOf(mirrors);
             backendRefs = List.copyOf(backendRefs);
             Objects.requireNonNull(timeouts, "timeouts");
             Objects.requireNonNull(retry, "retry");
@@ -57,7 +60,7 @@ public record HttpRoute(
 
         public Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts, Retry retry, Fault fault,
                     RateLimit rateLimit) {
-            this(matches, backendRefs, timeouts, retry, fault, rateLimit, HeaderModifier.NONE, HeaderModifier.NONE, null);
+            this(matches, backendRefs, timeouts, retry, fault, rateLimit, HeaderModifier.NONE, HeaderModifier.NONE, null, List.of());
         }
 
         public Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts) {

@@ -105,6 +105,7 @@ final class RouteTranslator {
             RoutePolicies.apply(route, action, rule.retry(), rule.timeouts().backendRequest(), rule.fault(), rule.rateLimit());
             HeaderFilterTranslator.apply(route, rule);
             UrlRewriteTranslator.apply(action, e.match(), rule.urlRewrite());
+            RequestMirrorTranslator.apply(action, rule.mirrors());
             vh.addRoutes(route.setRoute(action));
         }
         return vh.build();

@@ -8,11 +8,12 @@ import dev.trellis.config.ConfigLoader;
 import dev.trellis.config.resource.HeaderModifier;
 import dev.trellis.config.resource.HeaderModifier.Header;
 import dev.trellis.config.resource.HttpRoute;
+import dev.trellis.config.resource.RequestMirror;
 import dev.trellis.config.resource.UrlRewrite;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** An HTTPRoute rule's Gateway API filters: the two header modifiers, and every refusal with its line. Lines 1-15 are the Services. */
+/** An HTTPRoute rule's Gateway API filters: header modifiers, rewrites, mirrors, and every refusal with its line. Lines 1-15 are the Services. */
 class RouteFilterReaderTest {
     // line 16; the filters start on line 24 (each test writes them two spaces further in than it shows)
     static final String ROUTE = """
@@ -58,10 +59,10 @@ class RouteFilterReaderTest {
     void everyRefusalSaysWhyAndWhere() {
         assertThat(failure("    - {type: RequestRedirect, requestRedirect: {statusCode: 301}}\n"))
                 .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].type: RequestRedirect (expected: RequestHeaderModifier, "
-                        + "ResponseHeaderModifier or URLRewrite; RequestRedirect is not supported)");
+                        + "ResponseHeaderModifier, URLRewrite or RequestMirror; RequestRedirect is not supported)");
         assertThat(failure("    - {type: Rewrite}\n"))
                 .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].type: \"Rewrite\" (expected: RequestHeaderModifier, "
-                        + "ResponseHeaderModifier or URLRewrite)");
+                        + "ResponseHeaderModifier, URLRewrite or RequestMirror)");
         assertThat(failure("    - {type: RequestHeaderModifier}\n"))
                 .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].requestHeaderModifier: missing (required for type RequestHeaderModifier)");
         assertThat(failure("    - {type: RequestHeaderModifier, responseHeaderModifier: {remove: [a]}}\n"))
@@ -69,7 +70,7 @@ class RouteFilterReaderTest {
         assertThat(failure("""
                         - {type: RequestHeaderModifier, requestHeaderModifier: {remove: [a]}}
                         - {type: RequestHeaderModifier, requestHeaderModifier: {remove: [b]}}
-                """)).isEqualTo("routes.yaml:25: spec.rules[0].filters[1].type: RequestHeaderModifier (expected: each filter type once per rule)");
+                """)).isEqualTo("routes.yaml:25: spec.rules[0].filters[1].type: RequestHeaderModifier (expected: each filter type once per rule, RequestMirror excepted)");
         assertThat(failure("    - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: Host, value: x}]}}\n"))
                 .startsWith("routes.yaml:24: spec.rules[0].filters[0].requestHeaderModifier.set[0].name: \"Host\" (expected: a header other than Host");
         assertThat(failure("    - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: a, value: x}], remove: [A]}}\n"))
@@ -105,5 +106,48 @@ class RouteFilterReaderTest {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.standard().parse("routes.yaml",
                 HttpRouteKindTest.SERVICES + exact + "    - {type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /b}}}\n".indent(2)));
         assertThat(e.getMessage()).contains("urlRewrite.path.type: ReplacePrefixMatch (expected: a rule whose matches all have a PathPrefix path");
+    }
+
+    @Test
+    void readsMirrorsWithTheirFractions() {
+        List<RequestMirror> mirrors = rule("""
+                        - type: RequestMirror
+                          requestMirror: {backendRef: {name: catalog-v2, port: 8080}}
+                        - type: RequestMirror
+                          requestMirror: {backendRef: {kind: Service, name: catalog-v2}, percent: 25}
+                        - type: RequestMirror
+                          requestMirror: {backendRef: {name: catalog-v2}, fraction: {numerator: 1, denominator: 3}}
+                        - type: RequestMirror
+                          requestMirror: {backendRef: {name: catalog-v2}, fraction: {numerator: 5}}
+                """).mirrors();
+        assertThat(mirrors).extracting(m -> m.name() + " " + m.namespace() + " " + m.numerator() + "/" + m.denominator())
+                .containsExactly("catalog-v2 default 100/100", "catalog-v2 default 25/100", "catalog-v2 default 1/3", "catalog-v2 default 5/100");
+        assertThat(mirrors.get(0).always()).isTrue();
+        assertThat(mirrors.get(0).port()).isEqualTo(8080);
+        assertThat(mirrors.get(0).field()).isEqualTo("spec.rules[0].filters[0].requestMirror.backendRef");
+        assertThat(rule("        []\n").mirrors()).isEmpty();
+    }
+
+    @Test
+    void aMirrorSaysWhatIsWrong() {
+        assertThat(failure("    - {type: RequestMirror, requestMirror: {percent: 10}}\n"))
+                .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].requestMirror.backendRef: missing (required: the Service that gets the copies)");
+        assertThat(failure("    - {type: RequestMirror, requestMirror: {backendRef: {name: catalog-v2}, percent: 101}}\n"))
+                .contains("spec.rules[0].filters[0].requestMirror.percent: 101 (expected: 0..100)");
+        assertThat(failure("    - {type: RequestMirror, requestMirror: {backendRef: {name: catalog-v2}, percent: 5, fraction: {numerator: 1}}}\n"))
+                .contains("spec.rules[0].filters[0].requestMirror.fraction: set with percent (expected: one of them)");
+        assertThat(failure("    - {type: RequestMirror, requestMirror: {backendRef: {name: catalog-v2}, fraction: {numerator: 3, denominator: 2}}}\n"))
+                .contains("requestMirror.fraction.numerator: 3 (expected: 0..2)");
+        assertThat(failure("    - {type: RequestMirror, requestMirror: {backendRef: {name: catalog-v2}, fraction: {denominator: 0, numerator: 0}}}\n"))
+                .contains("requestMirror.fraction.denominator: 0 (expected: ");
+        assertThat(failure("    - {type: RequestMirror, requestMirror: {backendRef: {kind: Pod, name: catalog-v2}}}\n"))
+                .contains("requestMirror.backendRef.kind: \"Pod\" (expected: Service)");
+        assertThat(failure("    - {type: RequestMirror, requestMirror: {backendRef: {name: shadow}}}\n"))
+                .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].requestMirror.backendRef.name: shadow (expected: an existing Service; "
+                        + "none named shadow in namespace default)");
+        assertThat(failure("    - {type: RequestMirror, requestMirror: {backendRef: {name: db}}}\n"))
+                .contains("requestMirror.backendRef.name: db (expected: an http, http2 or grpc Service; db speaks tcp)");
+        assertThat(failure("    - {type: RequestMirror, requestMirror: {backendRef: {name: catalog-v2, port: 9}}}\n"))
+                .contains("requestMirror.backendRef.port: 9 (expected: 8080, the port of Service catalog-v2)");
     }
 }
