@@ -15,20 +15,22 @@ import java.util.Objects;
  * @param rateLimit local rate limit of this route, or null
  * @param headers   headers to change on the request and the response ({@link HeaderMutations#NONE} for none)
  * @param rewrite   the request's new path or Host, or null
+ * @param mirrors   where copies of the requests also go (empty for none)
  */
 public record RouteAction(List<WeightedCluster> backends, Duration timeout, RetryPolicy retry, FaultPolicy fault,
-                          RateLimit rateLimit, HeaderMutations headers, RequestRewrite rewrite) {
+                          RateLimit rateLimit, HeaderMutations headers, RequestRewrite rewrite, List<MirrorPolicy> mirrors) {
 
     public RouteAction(List<WeightedCluster> backends, Duration timeout) {
         this(backends, timeout, RetryPolicy.DEFAULT, null, null);
     }
 
     public RouteAction(List<WeightedCluster> backends, Duration timeout, RetryPolicy retry, FaultPolicy fault, RateLimit rateLimit) {
-        this(backends, timeout, retry, fault, rateLimit, HeaderMutations.NONE, null);
+        this(backends, timeout, retry, fault, rateLimit, HeaderMutations.NONE, null, List.of());
     }
 
     public RouteAction {
         backends = List.copyOf(backends);
+        mirrors = List.copyOf(mirrors);
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(headers, "headers");

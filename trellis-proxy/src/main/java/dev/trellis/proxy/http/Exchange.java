@@ -64,6 +64,8 @@ final class Exchange {
     private final boolean upgrade;
     private final long startNanos = System.nanoTime();
     private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(4);
+    /** Copies of this request to the route's mirrors; null when it has none. */
+    private ShadowRequest[] shadows;
 
     private RouteStats stats;
     private RetryPolicy retry = RetryPolicy.NONE;
@@ -185,12 +187,37 @@ final class Exchange {
             failWithStatus(ProxyError.FAULT_INJECTED, fault.abortStatus(), fault.abortGrpcStatus(), "abort injected by route " + route.name());
             return;
         }
+        if (!route.action().mirrors().isEmpty() && !upgrade) {
+            startShadows(route, config);
+        }
         if (fault.delayMillis() > 0) {
             route.policyCounters().faultDelays().increment();
             backoffTimer = down.channel().eventLoop().schedule(() -> startAttempt(null), fault.delayMillis(), TimeUnit.MILLISECONDS);
             return;
         }
         startAttempt(null);
+    }
+
+    /** Copies of the request, as the route changed it, to each mirror that samples it; the body follows as it comes. */
+    private void startShadows(CompiledRoute route, RuntimeConfig config) {
+        var mirrors = route.action().mirrors();
+        ShadowRequest[] started = new ShadowRequest[mirrors.size()];
+        int n = 0;
+        for (int i = 0; i < mirrors.size(); i++) {
+            if (ShadowRequest.sampled(mirrors.get(i))) {
+                ShadowRequest shadow = ShadowRequest.start(mirrors.get(i), head, downstreamHttp2, requestComplete,
+                        route.timeoutMillis(), listener, config, worker);
+                if (shadow != null) {
+                    for (HttpContent part : pending) {
+                        shadow.send(part.retainedDuplicate());
+                    }
+                    started[n++] = shadow;
+                }
+            }
+        }
+        if (n > 0) {
+            shadows = n == started.length ? started : java.util.Arrays.copyOf(started, n);
+        }
     }
 
     /** The route timeout, tightened (never extended) by a gRPC caller's deadline. */
@@ -278,6 +305,11 @@ final class Exchange {
             long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
             request.headers().set(GrpcTimeout.HEADER, GrpcTimeout.format(left));
         }
+        adaptHead(request, protocol, downstreamHttp2, requestComplete);
+    }
+
+    /** The head as the upstream protocol needs it: the caller's protocol noted for HTTP/2, HTTP/1 framing for HTTP/1. */
+    static void adaptHead(HttpRequest request, UpstreamProtocol protocol, boolean downstreamHttp2, boolean requestComplete) {
         if (protocol == UpstreamProtocol.HTTP2) {
             if (!downstreamHttp2) {
                 request.headers().set(HopByHop.ORIG_PROTO, request.protocolVersion().text());
@@ -302,6 +334,11 @@ final class Exchange {
     void onRequestContent(HttpContent part) {
         if (part instanceof LastHttpContent) {
             requestComplete = true;
+        }
+        if (shadows != null) {
+            for (ShadowRequest shadow : shadows) {
+                shadow.send(part.retainedDuplicate());
+            }
         }
         requestBytes += part.content().readableBytes();
         if (done) {
@@ -518,6 +555,11 @@ final class Exchange {
 
     /** The downstream went away: cancel the upstream side (an HTTP/2 upstream gets RST_STREAM). */
     void abort() {
+        if (shadows != null) {
+            for (ShadowRequest shadow : shadows) {
+                shadow.callerAborted();
+            }
+        }
         if (done) {
             return;
         }

@@ -115,7 +115,8 @@ public final class RouteDecoder {
         }
         Duration timeout = a.hasTimeout() ? Durations.of(a.getTimeout(), TYPE, table, field + ".timeout") : ENVOY_ROUTE_TIMEOUT;
         try {
-            return new RouteAction(backends, timeout, retry, filters.fault(), filters.rateLimit(), headers, rewrite);
+            return new RouteAction(backends, timeout, retry, filters.fault(), filters.rateLimit(), headers, rewrite,
+                    MirrorPolicyDecoder.decode(a, table, field));
         } catch (IllegalArgumentException e) {
             throw new XdsResourceException(TYPE, table, field + ".weighted_clusters: " + e.getMessage());
         }

@@ -4,6 +4,7 @@ import dev.trellis.config.xds.XdsResources;
 import dev.trellis.proxy.config.ClusterConfig;
 import dev.trellis.proxy.config.EndpointSet;
 import dev.trellis.proxy.config.ListenerConfig;
+import dev.trellis.proxy.config.MirrorPolicy;
 import dev.trellis.proxy.config.ProxySnapshot;
 import dev.trellis.proxy.config.Route;
 import dev.trellis.proxy.config.RouteAction;
@@ -81,12 +82,20 @@ public final class XdsDecoder {
         for (VirtualHost vh : table.virtualHosts()) {
             for (Route route : vh.routes()) {
                 for (RouteAction.WeightedCluster backend : route.action().backends()) {
-                    if (!clusters.containsKey(backend.cluster())) {
-                        throw new XdsResourceException(RouteDecoder.TYPE, table.name(), "virtual host " + vh.name()
-                                + ", route " + route.name() + ": cluster: " + backend.cluster() + " (expected: an existing cluster)");
-                    }
+                    checkCluster(table, vh, route, "cluster", backend.cluster(), clusters);
+                }
+                for (MirrorPolicy mirror : route.action().mirrors()) {
+                    checkCluster(table, vh, route, "request_mirror_policies.cluster", mirror.cluster(), clusters);
                 }
             }
+        }
+    }
+
+    private static void checkCluster(RouteTable table, VirtualHost vh, Route route, String field, String cluster,
+                                     Map<String, ClusterConfig> clusters) {
+        if (!clusters.containsKey(cluster)) {
+            throw new XdsResourceException(RouteDecoder.TYPE, table.name(), "virtual host " + vh.name()
+                    + ", route " + route.name() + ": " + field + ": " + cluster + " (expected: an existing cluster)");
         }
     }
 }

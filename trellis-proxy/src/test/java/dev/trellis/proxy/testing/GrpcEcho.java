@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,6 +51,8 @@ public final class GrpcEcho implements AutoCloseable {
     private final Server server;
     public final AtomicInteger cancelled = new AtomicInteger();
     public final CountDownLatch hangStarted = new CountDownLatch(1);
+    /** What each finished client stream joined to, in order. */
+    public final List<String> clientStreams = new CopyOnWriteArrayList<>();
 
     private static MethodDescriptor<String, String> method(String name, MethodDescriptor.MethodType type) {
         return MethodDescriptor.<String, String>newBuilder().setType(type)
@@ -76,6 +80,7 @@ public final class GrpcEcho implements AutoCloseable {
 
                     @Override
                     public void onCompleted() {
+                        clientStreams.add(all.toString());
                         out.onNext(all.toString());
                         out.onCompleted();
                     }
