@@ -218,6 +218,26 @@ class ControlPlaneIT {
     }
 
     @Test
+    void aMirrorGoesLiveAndCopiesEveryRequestThroughTheSidecars() throws Exception {
+        assertThat(apply(route(100, 0) + """
+                      filters: [{type: RequestMirror, requestMirror: {backendRef: {name: backend-v2}}}]
+                """)).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "v1".equals(call()) && v2.requests.get() > 0);
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String path = "/copy-" + i;
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.outbound() + path))
+                    .header("Host", "backend").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.body()).isEqualTo("v1");
+            sent.add(path);
+        }
+        assertThat(v1.seen).containsAll(sent.stream().map(p -> "backend" + p).toList());
+        // the copies crossed both sidecars (HTTP/2 between them) with the shadow host
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(v2.seen).containsAll(sent.stream().map(p -> "backend-shadow" + p).toList()));
+    }
+
+    @Test
     void anInvalidConfigurationChangeLosesNoRequest() throws Exception {
         LoadLoop load = new LoadLoop(web.outbound(), "backend", 4);
         try (load) {

@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class HttpBackend implements AutoCloseable {
     final String name;
     final AtomicInteger requests = new AtomicInteger();
+    /** Host and path of each request. */
+    final List<String> seen = new CopyOnWriteArrayList<>();
     private final HttpServer server;
 
     private HttpBackend(String name, HttpServer server) {
@@ -25,6 +29,7 @@ final class HttpBackend implements AutoCloseable {
         HttpBackend b = new HttpBackend(name, server);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/", ex -> {
+            b.seen.add(ex.getRequestHeaders().getFirst("Host") + ex.getRequestURI());
             b.requests.incrementAndGet();
             byte[] body = name.getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(200, body.length);
