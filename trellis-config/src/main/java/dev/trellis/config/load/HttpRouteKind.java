@@ -113,6 +113,17 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
         if (matches.isEmpty()) {
             matches.add(HttpRoute.Match.ANY);
         }
+        RouteFilterReader.Filters filters = f.has("filters") ? RouteFilterReader.read(f, matches, routeNamespace)
+                : RouteFilterReader.Filters.NONE;
+        if (filters.redirect() != null) {
+            // the sidecar answers a redirected request itself: nothing is sent, so nothing to send it to or to retry
+            for (String sending : List.of("backendRefs", "timeouts", "retry", "fault")) {
+                if (f.has(sending)) {
+                    throw f.error(sending, "set with a RequestRedirect filter (expected: none; the sidecar answers the "
+                            + "request itself and sends nothing on)");
+                }
+            }
+        }
         List<HttpRoute.BackendRef> backends = new ArrayList<>();
         long totalWeight = 0;
         for (Fields.Item item : f.list("backendRefs")) {
@@ -120,20 +131,18 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
             backends.add(ref);
             totalWeight += ref.weight();
         }
-        if (backends.isEmpty()) {
-            throw f.error("backendRefs", "missing (expected: at least one backendRef)");
+        if (backends.isEmpty() && filters.redirect() == null) {
+            throw f.error("backendRefs", "missing (expected: at least one backendRef, or a RequestRedirect filter)");
         }
-        if (totalWeight == 0) {
+        if (!backends.isEmpty() && totalWeight == 0) {
             throw f.error("backendRefs", "total weight 0 (expected: > 0)");
         }
         Retry retry = f.has("retry") ? RoutePolicyReader.retry(f.object("retry", "attempts", "codes", "on", "grpcCodes",
                 "backoff", "maxBackoff", "nonIdempotent", "maxReplayBytes")) : Retry.DEFAULT;
         Fault fault = f.has("fault") ? RoutePolicyReader.fault(f) : null;
         RateLimit rateLimit = f.has("rateLimit") ? RoutePolicyReader.rateLimit(f) : null;
-        RouteFilterReader.Filters filters = f.has("filters") ? RouteFilterReader.read(f, matches, routeNamespace)
-                : RouteFilterReader.Filters.NONE;
         return new HttpRoute.Rule(matches, backends, timeouts(f), retry, fault, rateLimit, filters.request(), filters.response(),
-                filters.rewrite(), filters.mirrors());
+                filters.rewrite(), filters.mirrors(), filters.redirect());
     }
 
     private static HttpRoute.BackendRef backendRef(Fields f, String routeNamespace) {

@@ -4,6 +4,7 @@ import dev.trellis.config.ConfigException;
 import dev.trellis.config.resource.HeaderModifier;
 import dev.trellis.config.resource.HttpRoute;
 import dev.trellis.config.resource.RequestMirror;
+import dev.trellis.config.resource.RequestRedirect;
 import dev.trellis.config.resource.UrlRewrite;
 import dev.trellis.config.yaml.Fields;
 import java.util.ArrayList;
@@ -14,23 +15,26 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Reads an HTTPRoute rule's Gateway API {@code filters}: RequestHeaderModifier, ResponseHeaderModifier and URLRewrite,
- * each at most once, and RequestMirror, any number of times. The other filter types are refused by name.
+ * Reads an HTTPRoute rule's Gateway API {@code filters}: RequestHeaderModifier, ResponseHeaderModifier, URLRewrite and
+ * RequestRedirect, each at most once, and RequestMirror, any number of times. A redirect goes with neither a rewrite
+ * nor a mirror (nothing is sent on). The other filter types are refused by name.
  */
 final class RouteFilterReader {
     static final String REQUEST = "RequestHeaderModifier";
     static final String RESPONSE = "ResponseHeaderModifier";
     static final String REWRITE = "URLRewrite";
     static final String MIRROR = "RequestMirror";
-    private static final String SUPPORTED = REQUEST + ", " + RESPONSE + ", " + REWRITE + " or " + MIRROR;
+    static final String REDIRECT = "RequestRedirect";
+    private static final String SUPPORTED = REQUEST + ", " + RESPONSE + ", " + REWRITE + ", " + MIRROR + " or " + REDIRECT;
     /** Headers that belong to one connection (RFC 9110 §7.6.1), which a proxy never forwards. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding",
             "te", "trailer", "upgrade");
-    private static final Set<String> UNSUPPORTED = Set.of("RequestRedirect", "ExtensionRef", "CORS", "ExternalAuth");
+    private static final Set<String> UNSUPPORTED = Set.of("ExtensionRef", "CORS", "ExternalAuth");
 
     /** The filters of a rule; {@link HeaderModifier#NONE} for a modifier it lacks, a null rewrite when it has none. */
-    record Filters(HeaderModifier request, HeaderModifier response, UrlRewrite rewrite, List<RequestMirror> mirrors) {
-        static final Filters NONE = new Filters(HeaderModifier.NONE, HeaderModifier.NONE, null, List.of());
+    record Filters(HeaderModifier request, HeaderModifier response, UrlRewrite rewrite, List<RequestMirror> mirrors,
+                   RequestRedirect redirect) {
+        static final Filters NONE = new Filters(HeaderModifier.NONE, HeaderModifier.NONE, null, List.of(), null);
     }
 
     private RouteFilterReader() {}
@@ -45,6 +49,7 @@ final class RouteFilterReader {
         HeaderModifier response = HeaderModifier.NONE;
         UrlRewrite rewrite = null;
         List<RequestMirror> mirrors = new ArrayList<>();
+        RequestRedirect redirect = null;
         Set<String> seen = new HashSet<>();
         for (Fields.Item item : rule.list("filters")) {
             Fields f = item.object("type", "requestHeaderModifier", "responseHeaderModifier", "urlRewrite", "requestRedirect",
@@ -58,6 +63,7 @@ final class RouteFilterReader {
                 case RESPONSE -> "responseHeaderModifier";
                 case REWRITE -> "urlRewrite";
                 case MIRROR -> "requestMirror";
+                case REDIRECT -> "requestRedirect";
                 default -> throw f.invalid("type", SUPPORTED);
             };
             if (!seen.add(type) && !type.equals(MIRROR)) {
@@ -79,6 +85,10 @@ final class RouteFilterReader {
                 mirrors.add(mirror(f.object(field, "backendRef", "percent", "fraction"), routeNamespace));
                 continue;
             }
+            if (type.equals(REDIRECT)) {
+                redirect = redirect(f.object(field, "scheme", "hostname", "path", "port", "statusCode"), matches);
+                continue;
+            }
             HeaderModifier m = modifier(f.object(field, "set", "add", "remove"), type.equals(REQUEST));
             if (type.equals(REQUEST)) {
                 request = m;
@@ -86,7 +96,31 @@ final class RouteFilterReader {
                 response = m;
             }
         }
-        return new Filters(request, response, rewrite, mirrors);
+        if (redirect != null && (rewrite != null || !mirrors.isEmpty())) {
+            String other = rewrite != null ? REWRITE : MIRROR;
+            throw rule.error("filters", other + " with " + REDIRECT + " (expected: one of them; a redirected request is "
+                    + "answered by the sidecar, not sent on)");
+        }
+        return new Filters(request, response, rewrite, mirrors, redirect);
+    }
+
+    /** Gateway API's RequestRedirect; every part optional, statusCode 302 by default. */
+    private static RequestRedirect redirect(Fields f, List<HttpRoute.Match> matches) {
+        String scheme = null;
+        if (f.has("scheme")) {
+            scheme = f.string("scheme");
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw f.invalid("scheme", "http or https");
+            }
+        }
+        String hostname = f.has("hostname") ? hostname(f) : null;
+        UrlRewrite.PathModifier path = f.has("path") ? pathModifier(f, matches) : null;
+        Integer port = f.has("port") ? HttpRouteKind.port(f) : null;
+        int status = f.integer("statusCode", 302);
+        if (!RequestRedirect.STATUS_CODES.contains(status)) {
+            throw f.error("statusCode", status + " (expected: 301, 302, 303, 307 or 308)");
+        }
+        return new RequestRedirect(scheme, hostname, path, port, status);
     }
 
     /** Gateway API's RequestMirror: a backendRef, and {@code percent} or {@code fraction} (default: every request). */
@@ -120,44 +154,48 @@ final class RouteFilterReader {
     }
 
     private static UrlRewrite rewrite(Fields f, List<HttpRoute.Match> matches) {
-        String hostname = null;
-        if (f.has("hostname")) {
-            hostname = f.string("hostname");
-            if (!ResourceKind.NameRule.DNS_SUBDOMAIN.accepts(hostname)) {
-                throw f.invalid("hostname", "a host name: lower-case letters, digits, '-' and '.'");
-            }
-        }
-        UrlRewrite.PathModifier path = null;
-        if (f.has("path")) {
-            Fields p = f.object("path", "type", "replaceFullPath", "replacePrefixMatch");
-            String type = p.string("type");
-            UrlRewrite.PathModifier.Type t = switch (type) {
-                case "ReplaceFullPath" -> UrlRewrite.PathModifier.Type.REPLACE_FULL_PATH;
-                case "ReplacePrefixMatch" -> UrlRewrite.PathModifier.Type.REPLACE_PREFIX_MATCH;
-                default -> throw p.invalid("type", "ReplaceFullPath or ReplacePrefixMatch");
-            };
-            String key = t == UrlRewrite.PathModifier.Type.REPLACE_FULL_PATH ? "replaceFullPath" : "replacePrefixMatch";
-            String other = t == UrlRewrite.PathModifier.Type.REPLACE_FULL_PATH ? "replacePrefixMatch" : "replaceFullPath";
-            if (p.has(other)) {
-                throw p.error(other, "set for type " + type + " (expected: only " + key + ")");
-            }
-            if (!p.has(key)) {
-                throw p.error(key, "missing (required for type " + type + ")");
-            }
-            String value = p.string(key);
-            if (!value.startsWith("/") || value.chars().anyMatch(c -> c <= ' ' || c == '?' || c == '#' || c == 127)) {
-                throw p.invalid(key, "a path starting with / (no spaces, '?' or '#')");
-            }
-            if (t == UrlRewrite.PathModifier.Type.REPLACE_PREFIX_MATCH
-                    && matches.stream().anyMatch(m -> m.path().type() != HttpRoute.PathType.PATH_PREFIX)) {
-                throw p.error("type", type + " (expected: a rule whose matches all have a PathPrefix path, whose prefix it replaces)");
-            }
-            path = new UrlRewrite.PathModifier(t, value);
-        }
+        String hostname = f.has("hostname") ? hostname(f) : null;
+        UrlRewrite.PathModifier path = f.has("path") ? pathModifier(f, matches) : null;
         if (hostname == null && path == null) {
             throw f.error("path", "missing (expected: hostname, path or both)");
         }
         return new UrlRewrite(hostname, path);
+    }
+
+    private static String hostname(Fields f) {
+        String hostname = f.string("hostname");
+        if (!ResourceKind.NameRule.DNS_SUBDOMAIN.accepts(hostname)) {
+            throw f.invalid("hostname", "a host name: lower-case letters, digits, '-' and '.'");
+        }
+        return hostname;
+    }
+
+    /** The {@code path} of a URLRewrite or RequestRedirect: a whole new path, or the matched prefix replaced. */
+    private static UrlRewrite.PathModifier pathModifier(Fields f, List<HttpRoute.Match> matches) {
+        Fields p = f.object("path", "type", "replaceFullPath", "replacePrefixMatch");
+        String type = p.string("type");
+        UrlRewrite.PathModifier.Type t = switch (type) {
+            case "ReplaceFullPath" -> UrlRewrite.PathModifier.Type.REPLACE_FULL_PATH;
+            case "ReplacePrefixMatch" -> UrlRewrite.PathModifier.Type.REPLACE_PREFIX_MATCH;
+            default -> throw p.invalid("type", "ReplaceFullPath or ReplacePrefixMatch");
+        };
+        String key = t == UrlRewrite.PathModifier.Type.REPLACE_FULL_PATH ? "replaceFullPath" : "replacePrefixMatch";
+        String other = t == UrlRewrite.PathModifier.Type.REPLACE_FULL_PATH ? "replacePrefixMatch" : "replaceFullPath";
+        if (p.has(other)) {
+            throw p.error(other, "set for type " + type + " (expected: only " + key + ")");
+        }
+        if (!p.has(key)) {
+            throw p.error(key, "missing (required for type " + type + ")");
+        }
+        String value = p.string(key);
+        if (!value.startsWith("/") || value.chars().anyMatch(c -> c <= ' ' || c == '?' || c == '#' || c == 127)) {
+            throw p.invalid(key, "a path starting with / (no spaces, '?' or '#')");
+        }
+        if (t == UrlRewrite.PathModifier.Type.REPLACE_PREFIX_MATCH
+                && matches.stream().anyMatch(m -> m.path().type() != HttpRoute.PathType.PATH_PREFIX)) {
+            throw p.error("type", type + " (expected: a rule whose matches all have a PathPrefix path, whose prefix it replaces)");
+        }
+        return new UrlRewrite.PathModifier(t, value);
     }
 
     private static HeaderModifier modifier(Fields f, boolean request) {

@@ -44,10 +44,11 @@ public record HttpRoute(
      * @param responseHeaders the rule's ResponseHeaderModifier filter ({@link HeaderModifier#NONE} without one)
      * @param urlRewrite      the rule's URLRewrite filter, or null
      * @param mirrors         the rule's RequestMirror filters, in order (empty without any)
+     * @param redirect        the rule's RequestRedirect filter, or null; a rule with one has no backendRefs
      */
     public record Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts, Retry retry, Fault fault,
                        RateLimit rateLimit, HeaderModifier requestHeaders, HeaderModifier responseHeaders, UrlRewrite urlRewrite,
-                       List<RequestMirror> mirrors) {
+                       List<RequestMirror> mirrors, RequestRedirect redirect) {
         public Rule {
             matches = List.copyOf(matches);
             mirrors = List.copyOf(mirrors);
@@ -60,7 +61,7 @@ public record HttpRoute(
 
         public Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts, Retry retry, Fault fault,
                     RateLimit rateLimit) {
-            this(matches, backendRefs, timeouts, retry, fault, rateLimit, HeaderModifier.NONE, HeaderModifier.NONE, null, List.of());
+            this(matches, backendRefs, timeouts, retry, fault, rateLimit, HeaderModifier.NONE, HeaderModifier.NONE, null, List.of(), null);
         }
 
         public Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts) {

@@ -101,6 +101,13 @@ final class RouteTranslator {
             Route.Builder route = Route.newBuilder()
                     .setName(XdsNames.route(e.route().name(), e.ruleIndex()))
                     .setMatch(match(e.match()));
+            if (rule.redirect() != null) {
+                // answered by the sidecar: no route action, so only the route's own policies (rate limit, headers)
+                RoutePolicies.apply(route, RouteAction.newBuilder(), Retry.NONE, null, null, rule.rateLimit());
+                HeaderFilterTranslator.apply(route, rule);
+                vh.addRoutes(route.setRedirect(RedirectTranslator.redirect(e.match(), rule.redirect())));
+                continue;
+            }
             RouteAction.Builder action = action(rule);
             RoutePolicies.apply(route, action, rule.retry(), rule.timeouts().backendRequest(), rule.fault(), rule.rateLimit());
             HeaderFilterTranslator.apply(route, rule);

@@ -5,6 +5,7 @@ import dev.trellis.config.resource.UrlRewrite;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -24,12 +25,19 @@ final class UrlRewriteTranslator {
         if (rewrite.hostname() != null) {
             action.setHostRewriteLiteral(rewrite.hostname());
         }
-        UrlRewrite.PathModifier path = rewrite.path();
-        if (path == null) {
-            return;
+        if (rewrite.path() != null) {
+            applyPath(match, rewrite.path(), action::setPrefixRewrite, action::setRegexRewrite);
         }
+    }
+
+    /**
+     * A path change as Envoy's {@code prefix_rewrite} or {@code regex_rewrite} (a route action and a redirect action
+     * both have them); nothing when the path stays as it is.
+     */
+    static void applyPath(HttpRoute.Match match, UrlRewrite.PathModifier path, Consumer<String> prefixRewrite,
+                          Consumer<RegexMatchAndSubstitute> regexRewrite) {
         if (path.type() == UrlRewrite.PathModifier.Type.REPLACE_FULL_PATH) {
-            action.setRegexRewrite(regex("^/.*$", escape(path.value())));
+            regexRewrite.accept(regex("^/.*$", escape(path.value())));
             return;
         }
         String prefix = trimSlashes(match.path().value());
@@ -38,11 +46,11 @@ final class UrlRewriteTranslator {
             return; // "/" for "/": nothing changes
         }
         if (prefix.isEmpty()) {
-            action.setRegexRewrite(regex("^/", escape(replacement) + "/"));
+            regexRewrite.accept(regex("^/", escape(replacement) + "/"));
         } else if (replacement.isEmpty()) {
-            action.setRegexRewrite(regex("^" + Pattern.quote(prefix) + "/*", "/")); // \Q...\E: RE2 reads it as Java does
+            regexRewrite.accept(regex("^" + Pattern.quote(prefix) + "/*", "/")); // \Q...\E: RE2 reads it as Java does
         } else {
-            action.setPrefixRewrite(replacement);
+            prefixRewrite.accept(replacement);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.trellis.config.resource.HeaderModifier;
 import dev.trellis.config.resource.HeaderModifier.Header;
 import dev.trellis.config.resource.HttpRoute;
 import dev.trellis.config.resource.RequestMirror;
+import dev.trellis.config.resource.RequestRedirect;
 import dev.trellis.config.resource.UrlRewrite;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -57,12 +58,12 @@ class RouteFilterReaderTest {
 
     @Test
     void everyRefusalSaysWhyAndWhere() {
-        assertThat(failure("    - {type: RequestRedirect, requestRedirect: {statusCode: 301}}\n"))
-                .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].type: RequestRedirect (expected: RequestHeaderModifier, "
-                        + "ResponseHeaderModifier, URLRewrite or RequestMirror; RequestRedirect is not supported)");
+        assertThat(failure("    - {type: CORS, cors: {allowOrigins: [\"*\"]}}\n"))
+                .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].type: CORS (expected: RequestHeaderModifier, "
+                        + "ResponseHeaderModifier, URLRewrite, RequestMirror or RequestRedirect; CORS is not supported)");
         assertThat(failure("    - {type: Rewrite}\n"))
                 .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].type: \"Rewrite\" (expected: RequestHeaderModifier, "
-                        + "ResponseHeaderModifier, URLRewrite or RequestMirror)");
+                        + "ResponseHeaderModifier, URLRewrite, RequestMirror or RequestRedirect)");
         assertThat(failure("    - {type: RequestHeaderModifier}\n"))
                 .isEqualTo("routes.yaml:24: spec.rules[0].filters[0].requestHeaderModifier: missing (required for type RequestHeaderModifier)");
         assertThat(failure("    - {type: RequestHeaderModifier, responseHeaderModifier: {remove: [a]}}\n"))
@@ -149,5 +150,62 @@ class RouteFilterReaderTest {
                 .contains("requestMirror.backendRef.name: db (expected: an http, http2 or grpc Service; db speaks tcp)");
         assertThat(failure("    - {type: RequestMirror, requestMirror: {backendRef: {name: catalog-v2, port: 9}}}\n"))
                 .contains("requestMirror.backendRef.port: 9 (expected: 8080, the port of Service catalog-v2)");
+    }
+
+    /** A rule that only redirects: no backendRefs. */
+    static final String REDIRECT_ROUTE = ROUTE.replace("    - backendRefs: [{name: catalog}]\n", "    - matches: [{path: {type: PathPrefix, value: /old}}]\n");
+
+    static HttpRoute.Rule redirectRule(String filters) {
+        return ConfigLoader.standard().parse("routes.yaml", HttpRouteKindTest.SERVICES + REDIRECT_ROUTE + filters.indent(2))
+                .httpRoutes().get(0).rules().get(0);
+    }
+
+    @Test
+    void readsARedirectOnARuleWithoutBackends() {
+        assertThat(redirectRule("    - {type: RequestRedirect, requestRedirect: {}}\n").redirect())
+                .isEqualTo(new RequestRedirect(null, null, null, null, 302));
+        assertThat(redirectRule("""
+                        - type: RequestRedirect
+                          requestRedirect:
+                            scheme: https
+                            hostname: shop.example
+                            port: 8443
+                            path: {type: ReplacePrefixMatch, replacePrefixMatch: /new}
+                            statusCode: 301
+                """).redirect()).isEqualTo(new RequestRedirect("https", "shop.example",
+                new UrlRewrite.PathModifier(UrlRewrite.PathModifier.Type.REPLACE_PREFIX_MATCH, "/new"), 8443, 301));
+        assertThat(redirectRule("    - {type: RequestRedirect, requestRedirect: {statusCode: 308}}\n").backendRefs()).isEmpty();
+    }
+
+    @Test
+    void aRedirectSaysWhatIsWrong() {
+        assertThat(failure("    - {type: RequestRedirect, requestRedirect: {}}\n"))
+                .isEqualTo("routes.yaml:22: spec.rules[0].backendRefs: set with a RequestRedirect filter (expected: none; "
+                        + "the sidecar answers the request itself and sends nothing on)");
+        String noBackends = REDIRECT_ROUTE;
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.standard().parse("routes.yaml",
+                HttpRouteKindTest.SERVICES + noBackends.replace("      filters:\n", "      retry: {attempts: 1}\n      filters:\n")
+                        + "    - {type: RequestRedirect, requestRedirect: {}}\n".indent(2)));
+        assertThat(e.getMessage()).contains("spec.rules[0].retry: set with a RequestRedirect filter");
+        assertThat(redirectFailure("    - {type: RequestRedirect, requestRedirect: {statusCode: 304}}\n"))
+                .contains("requestRedirect.statusCode: 304 (expected: 301, 302, 303, 307 or 308)");
+        assertThat(redirectFailure("    - {type: RequestRedirect, requestRedirect: {scheme: ftp}}\n"))
+                .contains("requestRedirect.scheme: \"ftp\" (expected: http or https)");
+        assertThat(redirectFailure("    - {type: RequestRedirect, requestRedirect: {port: 0}}\n"))
+                .contains("requestRedirect.port: 0 (expected: 1..65535)");
+        assertThat(redirectFailure("""
+                        - {type: RequestRedirect, requestRedirect: {}}
+                        - {type: URLRewrite, urlRewrite: {hostname: x}}
+                """)).contains("spec.rules[0].filters: URLRewrite with RequestRedirect (expected: one of them");
+        ConfigException none = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.standard().parse("routes.yaml",
+                HttpRouteKindTest.SERVICES + REDIRECT_ROUTE.replace("      filters:\n", "      filters: []\n")));
+        assertThat(none.getMessage()).contains("spec.rules[0].backendRefs: missing (expected: at least one backendRef, or a RequestRedirect filter)");
+    }
+
+    static String redirectFailure(String filters) {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> ConfigLoader.standard().parse("routes.yaml", HttpRouteKindTest.SERVICES + REDIRECT_ROUTE + filters.indent(2)));
+        assertThat(e).as("expected the route to be rejected").isNotNull();
+        return e.getMessage();
     }
 }

@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * The mesh as a proxyless gRPC client (grpc-java's xds resolver) consumes it: one API listener per name a
  * Service is called by ("catalog", "catalog:8080", "catalog.default", ...), each routing through the
  * shared "outbound" route configuration, plus the Service clusters and their endpoints. gRPC does not
- * know Envoy's path_separated_prefix; those matches become the equivalent safe_regex. Clusters lose their
+ * know Envoy's path_separated_prefix; those matches become the equivalent safe_regex. gRPC has no redirects and
+ * refuses a whole route configuration with one, so routes that redirect are left out. Clusters lose their
  * transport sockets (see {@link #plaintext}) and localities get the weight gRPC requires.
  */
 final class ProxylessResources {
@@ -56,7 +57,7 @@ final class ProxylessResources {
         }
         List<RouteConfiguration> routes = translated.routes().stream()
                 .filter(r -> r.getName().equals(XdsNames.OUTBOUND_ROUTES))
-                .map(ProxylessResources::withoutSeparatedPrefixes)
+                .map(ProxylessResources::forGrpc)
                 .toList();
         List<Cluster> clusters = translated.clusters().stream().map(ProxylessResources::plaintext).toList();
         List<ClusterLoadAssignment> endpoints = translated.endpoints().stream().map(ProxylessResources::weighted).toList();
@@ -96,9 +97,14 @@ final class ProxylessResources {
                 .build();
     }
 
-    private static RouteConfiguration withoutSeparatedPrefixes(RouteConfiguration rc) {
+    private static RouteConfiguration forGrpc(RouteConfiguration rc) {
         RouteConfiguration.Builder b = rc.toBuilder();
         for (VirtualHost.Builder vh : b.getVirtualHostsBuilderList()) {
+            for (int i = vh.getRoutesCount() - 1; i >= 0; i--) {
+                if (vh.getRoutes(i).getActionCase() == Route.ActionCase.REDIRECT) {
+                    vh.removeRoutes(i);
+                }
+            }
             for (Route.Builder r : vh.getRoutesBuilderList()) {
                 RouteMatch m = r.getMatch();
                 if (m.getPathSpecifierCase() == RouteMatch.PathSpecifierCase.PATH_SEPARATED_PREFIX) {

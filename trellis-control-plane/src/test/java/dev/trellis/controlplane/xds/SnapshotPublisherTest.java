@@ -43,6 +43,8 @@ class SnapshotPublisherTest {
               rules:
                 - matches: [{path: {type: PathPrefix, value: /admin}}]
                   backendRefs: [{name: web}]
+                - matches: [{path: {type: PathPrefix, value: /old}}]
+                  filters: [{type: RequestRedirect, requestRedirect: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /new}}}]
                 - backendRefs: [{name: catalog}]
             """;
 
@@ -119,6 +121,11 @@ class SnapshotPublisherTest {
         assertThat(s.routes().resources()).containsOnlyKeys("outbound");
         RouteConfiguration outbound = s.routes().resources().get("outbound");
         assertThat(outbound.toString()).doesNotContain("path_separated_prefix").contains("safe_regex");
+        assertThat(outbound.getVirtualHostsList()).flatExtracting(vh -> vh.getRoutesList())
+                .as("gRPC refuses redirects: those routes are left out").extracting(r -> r.getName())
+                .containsExactlyInAnyOrder("admin/0", "admin/2", "default");
+        publisher.join(catalog);
+        assertThat(snapshot(catalog).routes().resources().get("outbound").toString()).contains("redirect");
         assertThat(s.clusters().resources()).containsOnlyKeys("catalog.default", "web.default");
     }
 

@@ -31,8 +31,16 @@ public record RequestRewrite(PathRewrite path, String host) {
     }
 
     /** A new path for the old one (without its query string). */
-    public sealed interface PathRewrite permits PrefixRewrite, RegexRewrite {
+    public sealed interface PathRewrite permits PrefixRewrite, RegexRewrite, FullPath {
         String rewrite(String path);
+    }
+
+    /** A redirect's {@code path_redirect}: the whole path replaced. */
+    public record FullPath(String path) implements PathRewrite {
+        @Override
+        public String rewrite(String ignored) {
+            return path;
+        }
     }
 
     /** {@code prefix_rewrite}: the route's matched prefix (or exact path) replaced. */

@@ -16,16 +16,19 @@ import java.util.Objects;
  * @param headers   headers to change on the request and the response ({@link HeaderMutations#NONE} for none)
  * @param rewrite   the request's new path or Host, or null
  * @param mirrors   where copies of the requests also go (empty for none)
+ * @param redirect  the redirect the sidecar answers with instead of sending the request on, or null; a route that
+ *                  redirects has no backends
  */
 public record RouteAction(List<WeightedCluster> backends, Duration timeout, RetryPolicy retry, FaultPolicy fault,
-                          RateLimit rateLimit, HeaderMutations headers, RequestRewrite rewrite, List<MirrorPolicy> mirrors) {
+                          RateLimit rateLimit, HeaderMutations headers, RequestRewrite rewrite, List<MirrorPolicy> mirrors,
+                          Redirect redirect) {
 
     public RouteAction(List<WeightedCluster> backends, Duration timeout) {
         this(backends, timeout, RetryPolicy.DEFAULT, null, null);
     }
 
     public RouteAction(List<WeightedCluster> backends, Duration timeout, RetryPolicy retry, FaultPolicy fault, RateLimit rateLimit) {
-        this(backends, timeout, retry, fault, rateLimit, HeaderMutations.NONE, null, List.of());
+        this(backends, timeout, retry, fault, rateLimit, HeaderMutations.NONE, null, List.of(), null);
     }
 
     public RouteAction {
@@ -34,6 +37,16 @@ public record RouteAction(List<WeightedCluster> backends, Duration timeout, Retr
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(headers, "headers");
+        if (redirect != null) {
+            if (!backends.isEmpty()) {
+                throw new IllegalArgumentException("backends: " + backends + " (expected: none with a redirect)");
+            }
+        } else {
+            checkBackends(backends);
+        }
+    }
+
+    private static void checkBackends(List<WeightedCluster> backends) {
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("backends: [] (expected: at least one backend)");
         }
@@ -44,6 +57,11 @@ public record RouteAction(List<WeightedCluster> backends, Duration timeout, Retr
         if (total <= 0) {
             throw new IllegalArgumentException("backends: total weight " + total + " (expected: > 0)");
         }
+    }
+
+    /** A route the sidecar answers with this redirect. */
+    public static RouteAction redirect(Redirect redirect, RateLimit rateLimit, HeaderMutations headers) {
+        return new RouteAction(List.of(), Duration.ZERO, RetryPolicy.NONE, null, rateLimit, headers, null, List.of(), redirect);
     }
 
     public static RouteAction to(String cluster) {

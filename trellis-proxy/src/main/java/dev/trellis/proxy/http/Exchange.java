@@ -3,6 +3,7 @@ package dev.trellis.proxy.http;
 import dev.trellis.proxy.config.ClusterConfig;
 import dev.trellis.proxy.config.EndpointSet;
 import dev.trellis.proxy.config.HeaderMutations;
+import dev.trellis.proxy.config.Redirect;
 import dev.trellis.proxy.config.RetryPolicy;
 import dev.trellis.proxy.filter.fault.FaultDecision;
 import dev.trellis.proxy.filter.retry.Backoff;
@@ -26,6 +27,8 @@ import dev.trellis.proxy.upstream.lb.EndpointState;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -37,6 +40,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -142,6 +146,10 @@ final class Exchange {
             fail(ProxyError.NO_ROUTE, "no route of " + vh.service() + " matches " + head.method() + " " + head.uri());
             return;
         }
+        if (route.action().redirect() != null) {
+            redirect(vh, route);
+            return;
+        }
         String clusterName = route.pickCluster();
         cluster = config.cluster(clusterName);
         stats = route.stats().forPeer(PeerLabel.identity(listener, down.channel(), cluster));
@@ -196,6 +204,26 @@ final class Exchange {
             return;
         }
         startAttempt(null);
+    }
+
+    /** A route the sidecar answers itself: the rate limit still applies, then the redirect with the route's response headers. */
+    private void redirect(Router.CompiledVirtualHost vh, CompiledRoute route) {
+        stats = route.stats().forPeer(PeerLabel.identity(listener, down.channel(), null));
+        stats.request();
+        if (observer != null) {
+            observer.onRoute(vh.service(), route.name(), "");
+        }
+        if (route.rateLimiter() != null && !route.rateLimiter().tryTake()) {
+            route.policyCounters().rateLimited().increment();
+            fail(ProxyError.RATE_LIMITED, "route " + route.name() + " is over its rate limit");
+            return;
+        }
+        Redirect redirect = route.action().redirect();
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(redirect.status()),
+                Unpooled.EMPTY_BUFFER);
+        response.headers().set(HttpHeaderNames.LOCATION, redirect.location(head)).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        route.action().headers().response().applyTo(response.headers());
+        reply(response);
     }
 
     /** Copies of the request, as the route changed it, to each mirror that samples it; the body follows as it comes. */
@@ -608,6 +636,11 @@ final class Exchange {
         } else if (grpc && grpcCode != null) {
             response.headers().set("grpc-status", grpcCode.toString());
         }
+        reply(response);
+    }
+
+    /** A response the sidecar makes itself (an error, a redirect): the exchange ends with it. */
+    private void reply(FullHttpResponse response) {
         status = response.status().code();
         grpcStatus = grpc ? response.headers().get("grpc-status") : null;
         responseBytes += response.content().readableBytes();

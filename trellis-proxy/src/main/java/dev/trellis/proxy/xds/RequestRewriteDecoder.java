@@ -3,6 +3,7 @@ package dev.trellis.proxy.xds;
 import dev.trellis.proxy.config.RequestRewrite;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,27 +32,36 @@ final class RequestRewriteDecoder {
             throw new XdsResourceException(RouteDecoder.TYPE, table, field + ": prefix_rewrite and regex_rewrite (expected: one of them)");
         }
         if (prefix) {
-            String matched = switch (match.getPathSpecifierCase()) {
-                case PREFIX -> match.getPrefix();
-                case PATH_SEPARATED_PREFIX -> match.getPathSeparatedPrefix();
-                case PATH -> match.getPath();
-                default -> throw new XdsResourceException(RouteDecoder.TYPE, table, field + ".prefix_rewrite: set with a "
-                        + match.getPathSpecifierCase().name().toLowerCase(Locale.ROOT)
-                        + " match (expected: a prefix, path_separated_prefix or path match)");
-            };
-            return new RequestRewrite(new RequestRewrite.PrefixRewrite(matched, a.getPrefixRewrite()), host);
+            return new RequestRewrite(prefixRewrite(a.getPrefixRewrite(), match, table, field), host);
         }
         if (a.hasRegexRewrite()) {
-            String regex = a.getRegexRewrite().getPattern().getRegex();
-            try {
-                return new RequestRewrite(new RequestRewrite.RegexRewrite(Pattern.compile(regex),
-                        javaReplacement(a.getRegexRewrite().getSubstitution())), host);
-            } catch (PatternSyntaxException e) {
-                throw new XdsResourceException(RouteDecoder.TYPE, table, field + ".regex_rewrite.pattern.regex: \"" + regex
-                        + "\" (expected: a regular expression; " + e.getDescription() + ")");
-            }
+            return new RequestRewrite(regexRewrite(a.getRegexRewrite(), table, field), host);
         }
         return host == null ? null : new RequestRewrite(null, host);
+    }
+
+    /** A {@code prefix_rewrite} (of a route action or a redirect): the route's matched prefix replaced. */
+    static RequestRewrite.PathRewrite prefixRewrite(String replacement, RouteMatch match, String table, String field) {
+        String matched = switch (match.getPathSpecifierCase()) {
+            case PREFIX -> match.getPrefix();
+            case PATH_SEPARATED_PREFIX -> match.getPathSeparatedPrefix();
+            case PATH -> match.getPath();
+            default -> throw new XdsResourceException(RouteDecoder.TYPE, table, field + ".prefix_rewrite: set with a "
+                    + match.getPathSpecifierCase().name().toLowerCase(Locale.ROOT)
+                    + " match (expected: a prefix, path_separated_prefix or path match)");
+        };
+        return new RequestRewrite.PrefixRewrite(matched, replacement);
+    }
+
+    /** A {@code regex_rewrite} (of a route action or a redirect). */
+    static RequestRewrite.PathRewrite regexRewrite(RegexMatchAndSubstitute rewrite, String table, String field) {
+        String regex = rewrite.getPattern().getRegex();
+        try {
+            return new RequestRewrite.RegexRewrite(Pattern.compile(regex), javaReplacement(rewrite.getSubstitution()));
+        } catch (PatternSyntaxException e) {
+            throw new XdsResourceException(RouteDecoder.TYPE, table, field + ".regex_rewrite.pattern.regex: \"" + regex
+                    + "\" (expected: a regular expression; " + e.getDescription() + ")");
+        }
     }
 
     /** RE2's substitution ({@code \1} a group, {@code \\} a backslash) in Java's ({@code $1}, '$' and '\' escaped). */

@@ -2,6 +2,7 @@ package dev.trellis.proxy.xds;
 
 import dev.trellis.config.xds.XdsNames;
 import dev.trellis.proxy.config.HeaderMutations;
+import dev.trellis.proxy.config.Redirect;
 import dev.trellis.proxy.config.RequestRewrite;
 import dev.trellis.proxy.config.RetryPolicy;
 import dev.trellis.proxy.config.Route;
@@ -70,11 +71,23 @@ public final class RouteDecoder {
 
     private static Route route(io.envoyproxy.envoy.config.route.v3.Route r, io.envoyproxy.envoy.config.route.v3.VirtualHost vh,
                                String table, String field) {
-        if (r.getActionCase() != io.envoyproxy.envoy.config.route.v3.Route.ActionCase.ROUTE) {
-            throw new XdsResourceException(TYPE, table, field + ": " + r.getActionCase().name().toLowerCase(Locale.ROOT)
-                    + " (expected: route)");
+        var actionCase = r.getActionCase();
+        if (actionCase != io.envoyproxy.envoy.config.route.v3.Route.ActionCase.ROUTE
+                && actionCase != io.envoyproxy.envoy.config.route.v3.Route.ActionCase.REDIRECT) {
+            throw new XdsResourceException(TYPE, table, field + ": " + actionCase.name().toLowerCase(Locale.ROOT)
+                    + " (expected: route or redirect)");
         }
         RouteMatch match = RouteMatchDecoder.decode(r.getMatch(), table, field + ".match");
+        if (actionCase == io.envoyproxy.envoy.config.route.v3.Route.ActionCase.REDIRECT) {
+            RouteFilterDecoder.Filters filters = RouteFilterDecoder.decode(r, vh.getTypedPerFilterConfigMap(), table, field);
+            if (filters.fault() != null) {
+                throw new XdsResourceException(TYPE, table, field + ".typed_per_filter_config: a fault with a redirect "
+                        + "(expected: none; a redirect is answered before any fault could apply)");
+            }
+            Redirect redirect = RedirectDecoder.decode(r.getRedirect(), r.getMatch(), table, field + ".redirect");
+            return new Route(r.getName(), match, RouteAction.redirect(redirect, filters.rateLimit(),
+                    HeaderMutationDecoder.decode(r, table, field)));
+        }
         var a = r.getRoute();
         if (a.hasRetryPolicyTypedConfig()) {
             throw new XdsResourceException(TYPE, table, field + ".route.retry_policy_typed_config: set (expected: retry_policy)");
@@ -116,7 +129,7 @@ public final class RouteDecoder {
         Duration timeout = a.hasTimeout() ? Durations.of(a.getTimeout(), TYPE, table, field + ".timeout") : ENVOY_ROUTE_TIMEOUT;
         try {
             return new RouteAction(backends, timeout, retry, filters.fault(), filters.rateLimit(), headers, rewrite,
-                    MirrorPolicyDecoder.decode(a, table, field));
+                    MirrorPolicyDecoder.decode(a, table, field), null);
         } catch (IllegalArgumentException e) {
             throw new XdsResourceException(TYPE, table, field + ".weighted_clusters: " + e.getMessage());
         }

@@ -186,7 +186,7 @@ class XdsDecoderTest {
         assertThatThrownBy(() -> RouteDecoder.decode(table(Route.newBuilder().setName("r")
                 .setMatch(io.envoyproxy.envoy.config.route.v3.RouteMatch.newBuilder().setPrefix("/"))
                 .setDirectResponse(DirectResponseAction.newBuilder().setStatus(503)).build())))
-                .hasMessage("route configuration t: virtual_hosts[0].routes[0]: direct_response (expected: route)");
+                .hasMessage("route configuration t: virtual_hosts[0].routes[0]: direct_response (expected: route or redirect)");
         assertThatThrownBy(() -> RouteDecoder.decode(table(route(RouteAction.newBuilder().setWeightedClusters(WeightedCluster.newBuilder()
                 .addClusters(WeightedCluster.ClusterWeight.newBuilder().setName("a").setWeight(UInt32Value.of(0))))))))
                 .hasMessage("route configuration t: virtual_hosts[0].routes[0].route.weighted_clusters: backends: total weight 0 (expected: > 0)");
