@@ -109,9 +109,7 @@ final class ProxyConfigCommand implements Callable<Integer> {
                 vh.path("domains").forEach(x -> domains.add(x.asText()));
                 String shown = domains.size() > 3 ? String.join(",", domains.subList(0, 3)) + ",+" + (domains.size() - 3) : String.join(",", domains);
                 for (JsonNode r : vh.path("routes")) {
-                    List<String> backends = new ArrayList<>();
-                    r.path("action").path("backends").forEach(b -> backends.add(b.path("cluster").asText() + "(" + b.path("weight").asText() + ")"));
-                    routes.row(table.path("name").asText(), vh.path("name").asText(), shown, r.path("name").asText(), String.join(",", backends));
+                    routes.row(table.path("name").asText(), vh.path("name").asText(), shown, r.path("name").asText(), backends(r.path("action")));
                 }
             }
         }
@@ -144,6 +142,23 @@ final class ProxyConfigCommand implements Callable<Integer> {
         } else {
             t.print(out);
         }
+    }
+
+    /** Weighted backends, then any mirrors ("+mirror cluster(10%)"); a redirect shows its status instead. */
+    static String backends(JsonNode action) {
+        JsonNode redirect = action.path("redirect");
+        if (redirect.isObject()) {
+            return "redirect " + redirect.path("status").asText();
+        }
+        List<String> out = new ArrayList<>();
+        action.path("backends").forEach(b -> out.add(b.path("cluster").asText() + "(" + b.path("weight").asText() + ")"));
+        String shown = String.join(",", out);
+        for (JsonNode m : action.path("mirrors")) {
+            double percent = m.path("perMillion").asInt() / 10_000.0;
+            shown += " +mirror " + m.path("cluster").asText() + "(" + (percent == Math.rint(percent) ? Long.toString((long) percent)
+                    : Double.toString(percent)) + "%)";
+        }
+        return shown;
     }
 
     private static String orDash(JsonNode n) {

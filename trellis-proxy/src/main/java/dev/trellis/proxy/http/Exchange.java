@@ -24,10 +24,10 @@ import dev.trellis.proxy.upstream.UpstreamHandler;
 import dev.trellis.proxy.upstream.UpstreamProtocol;
 import dev.trellis.proxy.upstream.WorkerUpstreams;
 import dev.trellis.proxy.upstream.lb.EndpointState;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -46,6 +46,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -244,7 +245,7 @@ final class Exchange {
             }
         }
         if (n > 0) {
-            shadows = n == started.length ? started : java.util.Arrays.copyOf(started, n);
+            shadows = n == started.length ? started : Arrays.copyOf(started, n);
         }
     }
 
