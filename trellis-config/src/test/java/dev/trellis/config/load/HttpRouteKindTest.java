@@ -139,7 +139,7 @@ class HttpRouteKindTest {
     @Test
     void rulesNeedBackends() {
         assertThat(failure(ROUTE.replace("      backendRefs: [{name: catalog-v2}]\n", "")))
-                .isEqualTo("routes.yaml:22: spec.rules[0].backendRefs: missing (expected: at least one backendRef)");
+                .isEqualTo("routes.yaml:22: spec.rules[0].backendRefs: missing (expected: at least one backendRef, or a RequestRedirect filter)");
         assertThat(failure(ROUTE.replace("[{name: catalog-v2}]", "[{name: catalog-v2, kind: ServiceImport}]")))
                 .isEqualTo("routes.yaml:25: spec.rules[0].backendRefs[0].kind: \"ServiceImport\" (expected: Service)");
     }
