@@ -1,42 +1,25 @@
 package dev.trellis.config.xds;
 
-import static dev.trellis.config.xds.XdsTranslatorTest.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trellis.config.ConfigLoader;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption.HeaderAppendAction;
 import io.envoyproxy.envoy.config.route.v3.Route;
-import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import org.junit.jupiter.api.Test;
 
 /** Header filters in Envoy's route fields, as a real Envoy reads them: set overwrites, add appends, '%' escaped. */
 class HeaderFilterTranslatorTest {
-    static final String YAML = """
-            apiVersion: trellis.dev/v1alpha1
-            kind: Service
-            metadata: {name: catalog}
-            spec: {port: 8080}
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: catalog}
-            spec:
-              parentRefs: [{kind: Service, name: catalog}]
-              rules:
-                - backendRefs: [{name: catalog}]
-                  filters:
-                    - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: x-env, value: canary}], remove: [x-debug]}}
-                    - {type: ResponseHeaderModifier, responseHeaderModifier: {add: [{name: x-share, value: "50%"}], remove: [server]}}
+    static final String RULES = """
+            - backendRefs: [{name: catalog}]
+              filters:
+                - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: x-env, value: canary}], remove: [x-debug]}}
+                - {type: ResponseHeaderModifier, responseHeaderModifier: {add: [{name: x-share, value: "50%"}], remove: [server]}}
             """;
 
     @Test
     void modifiersBecomeEnvoysHeaderFields() {
-        XdsResources xds = XdsTranslator.translate(ConfigLoader.standard().parse("mesh.yaml", YAML), ProxyNode.of("web", 0));
-        RouteConfiguration outbound = named(xds.routes(), RouteConfiguration::getName, "outbound");
-        Route route = outbound.getVirtualHostsList().stream().filter(vh -> vh.getDomainsList().contains("catalog"))
-                .findFirst().orElseThrow().getRoutes(0);
+        Route route = CatalogRoutes.outbound(CatalogRoutes.yaml("", RULES)).get(0);
         assertThat(route.getRequestHeadersToAddList()).containsExactly(HeaderValueOption.newBuilder()
                 .setHeader(HeaderValue.newBuilder().setKey("x-env").setValue("canary"))
                 .setAppendAction(HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD).build());

@@ -1,52 +1,38 @@
 package dev.trellis.config.xds;
 
-import static dev.trellis.config.xds.XdsTranslatorTest.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trellis.config.ConfigLoader;
 import io.envoyproxy.envoy.config.core.v3.RuntimeFractionalPercent;
 import io.envoyproxy.envoy.config.route.v3.RouteAction.RequestMirrorPolicy;
-import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.type.v3.FractionalPercent;
 import io.envoyproxy.envoy.type.v3.FractionalPercent.DenominatorType;
 import org.junit.jupiter.api.Test;
 
 /** RequestMirror filters in Envoy's request_mirror_policies, with Gateway API fractions in Envoy's denominators. */
 class RequestMirrorTranslatorTest {
-    static final String YAML = """
-            apiVersion: trellis.dev/v1alpha1
-            kind: Service
-            metadata: {name: catalog}
-            spec: {port: 8080}
-            ---
+    static final String YAML = CatalogRoutes.yaml("""
             apiVersion: trellis.dev/v1alpha1
             kind: Service
             metadata: {name: catalog-next, namespace: staging}
             spec: {port: 8080}
             ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: catalog}
-            spec:
-              parentRefs: [{kind: Service, name: catalog}]
-              rules:
-                - backendRefs: [{name: catalog}]
-                  filters:
-                    - {type: RequestMirror, requestMirror: {backendRef: {name: catalog-next, namespace: staging}}}
-                    - {type: RequestMirror, requestMirror: {backendRef: {name: catalog-next, namespace: staging}, percent: 10}}
-            """;
+            """, """
+            - backendRefs: [{name: catalog}]
+              filters:
+                - {type: RequestMirror, requestMirror: {backendRef: {name: catalog-next, namespace: staging}}}
+                - {type: RequestMirror, requestMirror: {backendRef: {name: catalog-next, namespace: staging}, percent: 10}}
+            """);
 
     @Test
     void mirrorsBecomeEnvoysMirrorPolicies() {
-        XdsResources xds = XdsTranslator.translate(ConfigLoader.standard().parse("mesh.yaml", YAML), ProxyNode.of("web", 0));
-        RouteConfiguration outbound = named(xds.routes(), RouteConfiguration::getName, "outbound");
-        var action = outbound.getVirtualHostsList().stream().filter(vh -> vh.getDomainsList().contains("catalog"))
-                .findFirst().orElseThrow().getRoutes(0).getRoute();
+        var action = CatalogRoutes.outbound(YAML).get(0).getRoute();
         assertThat(action.getRequestMirrorPoliciesList()).containsExactly(
                 RequestMirrorPolicy.newBuilder().setCluster("catalog-next.staging").build(),
                 RequestMirrorPolicy.newBuilder().setCluster("catalog-next.staging").setRuntimeFraction(RuntimeFractionalPercent.newBuilder()
                         .setDefaultValue(fraction(10, DenominatorType.HUNDRED))).build());
-        assertThat(xds.clusters()).anyMatch(c -> c.getName().equals("catalog-next.staging"));
+        assertThat(XdsTranslator.translate(ConfigLoader.standard().parse("mesh.yaml", YAML), ProxyNode.of("web", 0)).clusters())
+                .anyMatch(c -> c.getName().equals("catalog-next.staging"));
     }
 
     @Test
