@@ -17,8 +17,10 @@ import dev.trellis.config.xds.XdsNames;
 import dev.trellis.config.yaml.GatewayDuration;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Reads Gateway API HTTPRoute attached to mesh Services, and checks its references. */
 public final class HttpRouteKind implements ResourceKind<HttpRoute> {
@@ -52,8 +54,14 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
         }
         List<String> hostnames = hostnames(spec);
         List<HttpRoute.Rule> rules = new ArrayList<>();
+        Set<String> ruleNames = new HashSet<>();
         for (Fields.Item item : spec.list("rules")) {
-            rules.add(rule(item.object("matches", "backendRefs", "timeouts", "retry", "fault", "rateLimit", "filters"), metadata.namespace()));
+            Fields f = item.object("name", "matches", "backendRefs", "timeouts", "retry", "fault", "rateLimit", "filters");
+            HttpRoute.Rule rule = rule(f, metadata.namespace());
+            if (rule.name() != null && !ruleNames.add(rule.name())) {
+                throw f.error("name", rule.name() + " (expected: unique among the route's rules)");
+            }
+            rules.add(rule);
         }
         if (rules.isEmpty()) {
             throw spec.error("rules", "missing (expected: at least one rule)");
@@ -141,8 +149,15 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
                 "backoff", "maxBackoff", "nonIdempotent", "maxReplayBytes")) : Retry.DEFAULT;
         Fault fault = f.has("fault") ? RoutePolicyReader.fault(f) : null;
         RateLimit rateLimit = f.has("rateLimit") ? RoutePolicyReader.rateLimit(f) : null;
+        String name = null;
+        if (f.has("name")) {
+            name = f.string("name");
+            if (!NameRule.DNS_LABEL.accepts(name)) {
+                throw f.invalid("name", NameRule.DNS_LABEL.description());
+            }
+        }
         return new HttpRoute.Rule(matches, backends, timeouts(f), retry, fault, rateLimit, filters.request(), filters.response(),
-                filters.rewrite(), filters.mirrors(), filters.redirect());
+                filters.rewrite(), filters.mirrors(), filters.redirect(), name);
     }
 
     private static HttpRoute.BackendRef backendRef(Fields f, String routeNamespace) {

@@ -45,10 +45,11 @@ public record HttpRoute(
      * @param urlRewrite      the rule's URLRewrite filter, or null
      * @param mirrors         the rule's RequestMirror filters, in order (empty without any)
      * @param redirect        the rule's RequestRedirect filter, or null; a rule with one has no backendRefs
+     * @param name            the rule's name (unique in its HTTPRoute), or null
      */
     public record Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts, Retry retry, Fault fault,
                        RateLimit rateLimit, HeaderModifier requestHeaders, HeaderModifier responseHeaders, UrlRewrite urlRewrite,
-                       List<RequestMirror> mirrors, RequestRedirect redirect) {
+                       List<RequestMirror> mirrors, RequestRedirect redirect, String name) {
         public Rule {
             matches = List.copyOf(matches);
             mirrors = List.copyOf(mirrors);
@@ -61,7 +62,7 @@ public record HttpRoute(
 
         public Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts, Retry retry, Fault fault,
                     RateLimit rateLimit) {
-            this(matches, backendRefs, timeouts, retry, fault, rateLimit, HeaderModifier.NONE, HeaderModifier.NONE, null, List.of(), null);
+            this(matches, backendRefs, timeouts, retry, fault, rateLimit, HeaderModifier.NONE, HeaderModifier.NONE, null, List.of(), null, null);
         }
 
         public Rule(List<Match> matches, List<BackendRef> backendRefs, Timeouts timeouts) {

@@ -99,7 +99,7 @@ final class RouteTranslator {
         for (RoutePrecedence.Entry e : entries) {
             HttpRoute.Rule rule = e.rule();
             Route.Builder route = Route.newBuilder()
-                    .setName(XdsNames.route(e.route().name(), e.ruleIndex()))
+                    .setName(XdsNames.route(e.route().name(), rule.name() != null ? rule.name() : Integer.toString(e.ruleIndex())))
                     .setMatch(match(e.match()));
             if (rule.redirect() != null) {
                 // answered by the sidecar: no route action, so only the route's own policies (rate limit, headers)

@@ -67,9 +67,9 @@ public final class XdsNames {
         return "outbound_tcp_" + port;
     }
 
-    /** "&lt;HTTPRoute name&gt;/&lt;rule index&gt;". */
-    public static String route(String httpRoute, int ruleIndex) {
-        return httpRoute + "/" + ruleIndex;
+    /** "&lt;HTTPRoute name&gt;/&lt;rule name or index&gt;". */
+    public static String route(String httpRoute, String rule) {
+        return httpRoute + "/" + rule;
     }
 
     /** The authorities that name a Service: name, name.namespace, name.namespace.svc.cluster.local, each with and without the port. */

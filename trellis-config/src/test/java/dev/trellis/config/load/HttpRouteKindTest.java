@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.trellis.config.ConfigException;
 import dev.trellis.config.ConfigLoader;
 import dev.trellis.config.ConfigProblem;
+import dev.trellis.config.resource.HttpRoute;
 import org.junit.jupiter.api.Test;
 
 /** HTTPRoute validation: every message and its line. Lines 1-12 are the Services, the route starts at 14. */
@@ -134,6 +135,17 @@ class HttpRouteKindTest {
                 .isEqualTo("routes.yaml:24: spec.rules[0].matches[0].method: \"get\" (expected: one of CONNECT, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, TRACE)");
         assertThat(failure(ROUTE.replace("headers: [{name: x-canary", "headres: [{name: x-canary")))
                 .isEqualTo("routes.yaml:24: spec.rules[0].matches[0].headres: unknown field (did you mean headers?)");
+    }
+
+    @Test
+    void rulesMayBeNamedOncePerRoute() {
+        String named = ROUTE.replace("    - matches:\n", "    - name: admin\n      matches:\n");
+        HttpRoute route = ConfigLoader.standard().parse("routes.yaml", SERVICES + named).httpRoutes().get(0);
+        assertThat(route.rules()).extracting(HttpRoute.Rule::name).containsExactly("admin", null);
+        assertThat(failure(named.replace("    - backendRefs:\n", "    - name: admin\n      backendRefs:\n")))
+                .isEqualTo("routes.yaml:27: spec.rules[1].name: admin (expected: unique among the route's rules)");
+        assertThat(failure(ROUTE.replace("    - matches:\n", "    - name: Admin_Rule\n      matches:\n")))
+                .startsWith("routes.yaml:22: spec.rules[0].name: \"Admin_Rule\" (expected: a DNS label");
     }
 
     @Test

@@ -60,7 +60,8 @@ class XdsTranslatorTest {
                       queryParams: [{name: debug, value: "on"}]
                       method: POST
                   backendRefs: [{name: catalog-v2}]
-                - backendRefs: [{name: catalog, weight: 90}, {name: catalog-v2, weight: 10}]
+                - name: canary
+                  backendRefs: [{name: catalog, weight: 90}, {name: catalog-v2, weight: 10}]
                   timeouts: {request: 2s, backendRequest: 500ms}
             """;
 
@@ -139,7 +140,7 @@ class XdsTranslatorTest {
         assertThat(catalog.getDomainsList()).containsExactly("catalog", "catalog:8080", "catalog.default", "catalog.default:8080",
                 "catalog.default.svc.cluster.local", "catalog.default.svc.cluster.local:8080", "catalog.example.com");
         assertThat(trellis(catalog, "service").getStringValue()).isEqualTo("catalog");
-        assertThat(catalog.getRoutesList()).extracting(Route::getName).containsExactly("catalog-split/0", "catalog-split/1");
+        assertThat(catalog.getRoutesList()).extracting(Route::getName).as("a rule is named by its index, or its name when it has one").containsExactly("catalog-split/0", "catalog-split/canary");
 
         Route admin = catalog.getRoutes(0);
         assertThat(admin.getMatch().getPathSeparatedPrefix()).isEqualTo("/admin");
