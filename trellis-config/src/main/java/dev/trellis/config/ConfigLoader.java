@@ -2,6 +2,7 @@ package dev.trellis.config;
 
 import dev.trellis.config.load.DestinationPolicyKind;
 import dev.trellis.config.load.DestinationRuleKind;
+import dev.trellis.config.load.GrpcRouteKind;
 import dev.trellis.config.load.AuthorizationPolicyKind;
 import dev.trellis.config.load.HttpRouteKind;
 import dev.trellis.config.load.PeerAuthenticationKind;
@@ -37,9 +38,9 @@ public final class ConfigLoader {
         this.kinds = ResourceKind.byKind(kinds);
     }
 
-    /** Service, HTTPRoute, DestinationPolicy, Istio's DestinationRule, PeerAuthentication, AuthorizationPolicy and Telemetry. */
+    /** Service, HTTPRoute, GRPCRoute, DestinationPolicy, Istio's DestinationRule, PeerAuthentication, AuthorizationPolicy and Telemetry. */
     public static ConfigLoader standard() {
-        return new ConfigLoader(List.of(new ServiceKind(), new HttpRouteKind(), new DestinationPolicyKind(), new DestinationRuleKind(),
+        return new ConfigLoader(List.of(new ServiceKind(), new HttpRouteKind(), new GrpcRouteKind(), new DestinationPolicyKind(), new DestinationRuleKind(),
                 new PeerAuthenticationKind(), new AuthorizationPolicyKind(), new TelemetryKind()));
     }
 

@@ -2,6 +2,7 @@ package dev.trellis.config;
 
 import dev.trellis.config.resource.DestinationPolicy;
 import dev.trellis.config.resource.DestinationRule;
+import dev.trellis.config.resource.GrpcRoute;
 import dev.trellis.config.resource.HttpRoute;
 import dev.trellis.config.resource.Resource;
 import dev.trellis.config.resource.Service;
@@ -25,8 +26,17 @@ public record ResourceSet(List<Resource> resources) {
         return ofType(Service.class);
     }
 
+    /** Every route as an HTTPRoute: HTTPRoutes, and GRPCRoutes as the path matches they stand for, in reading order. */
     public List<HttpRoute> httpRoutes() {
-        return ofType(HttpRoute.class);
+        List<HttpRoute> out = new ArrayList<>();
+        for (Resource r : resources) {
+            if (r instanceof HttpRoute h) {
+                out.add(h);
+            } else if (r instanceof GrpcRoute g) {
+                out.add(g.route());
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** Every Service's traffic policy as written: DestinationPolicies and Istio DestinationRules, in reading order. */

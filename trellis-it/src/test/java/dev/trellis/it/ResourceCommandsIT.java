@@ -136,4 +136,28 @@ class ResourceCommandsIT {
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.output()).contains("spec.subsets: not supported (expected: a Service per version");
     }
+
+    /** A GRPCRoute is a kind of its own: applied, listed, and holding on to the Service it routes. */
+    @Test
+    void aGrpcRouteIsAppliedListedAndKeepsItsServiceFromBeingDeleted() throws Exception {
+        Path file = dir.resolve("grpc.yaml");
+        Files.writeString(file, CATALOG + "---\n" + """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: GRPCRoute
+                metadata: {name: catalog-methods}
+                spec:
+                  parentRefs: [{kind: Service, name: catalog}]
+                  rules:
+                    - matches: [{method: {service: shop.v1.Catalog, method: GetItem}}]
+                      backendRefs: [{name: catalog}]
+                """);
+
+        Result applied = trellis("apply", "-f", file.toString());
+        assertThat(applied.code()).as(applied.output()).isZero();
+        assertThat(applied.output()).contains("GRPCRoute default/catalog-methods created");
+        assertThat(trellis("get", "grpcroutes").output()).contains("GRPCRoute", "catalog-methods", "grpcroute-catalog-methods.yaml:1");
+        Result refused = trellis("delete", "service", "catalog");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.output()).contains("spec.parentRefs[0].name: catalog (expected: an existing Service");
+    }
 }

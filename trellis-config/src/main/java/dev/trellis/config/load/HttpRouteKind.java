@@ -44,6 +44,16 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
 
     @Override
     public HttpRoute read(Metadata metadata, Location location, Fields document) {
+        return read(metadata, location, document, HttpRouteKind::rule);
+    }
+
+    /** Reads one rule: its fields, and the route's namespace. */
+    interface RuleReader {
+        HttpRoute.Rule read(Fields rule, String routeNamespace);
+    }
+
+    /** The spec both route kinds share: parentRefs, hostnames and named rules, each rule read by {@code rules}. */
+    static HttpRoute read(Metadata metadata, Location location, Fields document, RuleReader rules) {
         Fields spec = document.object("spec", "parentRefs", "hostnames", "rules");
         List<HttpRoute.ParentRef> parents = new ArrayList<>();
         for (Fields.Item item : spec.list("parentRefs")) {
@@ -53,20 +63,20 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
             throw spec.error("parentRefs", "missing (expected: at least one parentRef to a Service)");
         }
         List<String> hostnames = hostnames(spec);
-        List<HttpRoute.Rule> rules = new ArrayList<>();
+        List<HttpRoute.Rule> read = new ArrayList<>();
         Set<String> ruleNames = new HashSet<>();
         for (Fields.Item item : spec.list("rules")) {
             Fields f = item.object("name", "matches", "backendRefs", "timeouts", "retry", "fault", "rateLimit", "filters");
-            HttpRoute.Rule rule = rule(f, metadata.namespace());
+            HttpRoute.Rule rule = rules.read(f, metadata.namespace());
             if (rule.name() != null && !ruleNames.add(rule.name())) {
                 throw f.error("name", rule.name() + " (expected: unique among the route's rules)");
             }
-            rules.add(rule);
+            read.add(rule);
         }
-        if (rules.isEmpty()) {
+        if (read.isEmpty()) {
             throw spec.error("rules", "missing (expected: at least one rule)");
         }
-        return new HttpRoute(metadata, location, parents, hostnames, rules);
+        return new HttpRoute(metadata, location, parents, hostnames, read);
     }
 
     /** Extra host names for the parent Service's virtual host; a host name selects one Service. */
@@ -118,9 +128,16 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
         for (Fields.Item item : f.list("matches")) {
             matches.add(RouteMatchReader.match(item.object("path", "headers", "queryParams", "method")));
         }
-        if (matches.isEmpty()) {
-            matches.add(HttpRoute.Match.ANY);
-        }
+        return rule(f, routeNamespace, matches);
+    }
+
+    /**
+     * The rest of a rule, its matches read (an HTTPRoute's, or a GRPCRoute's as the paths they stand for).
+     *
+     * @param matches empty for "every request"
+     */
+    static HttpRoute.Rule rule(Fields f, String routeNamespace, List<HttpRoute.Match> read) {
+        List<HttpRoute.Match> matches = read.isEmpty() ? List.of(HttpRoute.Match.ANY) : read;
         RouteFilterReader.Filters filters = f.has("filters") ? RouteFilterReader.read(f, matches, routeNamespace)
                 : RouteFilterReader.Filters.NONE;
         if (filters.redirect() != null) {
@@ -190,6 +207,11 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
 
     @Override
     public void check(HttpRoute route, ResourceSet all, List<ConfigProblem> problems) {
+        checkReferences(route, all, problems);
+    }
+
+    /** The checks both route kinds share: host names, parents, backends and mirrors. */
+    static void checkReferences(HttpRoute route, ResourceSet all, List<ConfigProblem> problems) {
         checkHostnames(route, all, problems);
         for (int i = 0; i < route.parentRefs().size(); i++) {
             HttpRoute.ParentRef ref = route.parentRefs().get(i);

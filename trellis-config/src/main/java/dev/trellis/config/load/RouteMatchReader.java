@@ -59,6 +59,11 @@ final class RouteMatchReader {
         return new HttpRoute.PathMatch(type, value);
     }
 
+    /** A match's {@code headers}: names lower-cased, each once. */
+    static List<HttpRoute.HeaderMatch> headers(Fields f) {
+        return values(f, "headers", true);
+    }
+
     private static List<HttpRoute.HeaderMatch> values(Fields f, String key, boolean header) {
         List<HttpRoute.HeaderMatch> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -94,7 +99,7 @@ final class RouteMatchReader {
         return out;
     }
 
-    private static void compile(Fields f, String key, String regex) {
+    static void compile(Fields f, String key, String regex) {
         try {
             Pattern.compile(regex);
         } catch (PatternSyntaxException e) {

@@ -8,7 +8,7 @@ import java.util.Set;
 /** Kinds as users type them: "service", "services", "svc", "httproute", "HTTPRoutes" ... */
 final class KindNames {
     /** The kinds ConfigLoader.standard() reads. */
-    static final Set<String> BUILT_IN = Set.of("Service", "HTTPRoute", "DestinationPolicy", "DestinationRule", "PeerAuthentication",
+    static final Set<String> BUILT_IN = Set.of("Service", "HTTPRoute", "GRPCRoute", "DestinationPolicy", "DestinationRule", "PeerAuthentication",
             "AuthorizationPolicy", "Telemetry");
 
     private KindNames() {}

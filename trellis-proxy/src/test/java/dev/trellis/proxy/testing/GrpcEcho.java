@@ -51,6 +51,8 @@ public final class GrpcEcho implements AutoCloseable {
     private final Server server;
     public final AtomicInteger cancelled = new AtomicInteger();
     public final CountDownLatch hangStarted = new CountDownLatch(1);
+    /** Unary calls answered. */
+    public final AtomicInteger unaryCalls = new AtomicInteger();
     /** What each finished client stream joined to, in order. */
     public final List<String> clientStreams = new CopyOnWriteArrayList<>();
 
@@ -63,6 +65,7 @@ public final class GrpcEcho implements AutoCloseable {
     private GrpcEcho() throws IOException {
         ServerServiceDefinition def = ServerServiceDefinition.builder(SERVICE)
                 .addMethod(UNARY, ServerCalls.asyncUnaryCall((req, out) -> {
+                    unaryCalls.incrementAndGet();
                     out.onNext("echo:" + req);
                     out.onCompleted();
                 }))
