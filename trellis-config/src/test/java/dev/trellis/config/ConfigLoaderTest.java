@@ -150,7 +150,7 @@ class ConfigLoaderTest {
     @Test
     void unknownKindAndWrongApiVersion() {
         assertThat(failure(CATALOG.replace("kind: Service", "kind: VirtualService")))
-                .hasMessage("mesh.yaml:2: kind: \"VirtualService\" (expected: one of Service, HTTPRoute, DestinationPolicy, DestinationRule, "
+                .hasMessage("mesh.yaml:2: kind: \"VirtualService\" (expected: one of Service, HTTPRoute, GRPCRoute, DestinationPolicy, DestinationRule, "
                         + "PeerAuthentication, AuthorizationPolicy, Telemetry)");
         assertThat(failure(CATALOG.replace("trellis.dev/v1alpha1", "v1")))
                 .hasMessage("mesh.yaml:1: apiVersion: \"v1\" (expected: trellis.dev/v1alpha1 for kind Service)");
