@@ -134,7 +134,7 @@ public final class HttpRouteKind implements ResourceKind<HttpRoute> {
     /**
      * The rest of a rule, its matches read (an HTTPRoute's, or a GRPCRoute's as the paths they stand for).
      *
-     * @param matches empty for "every request"
+     * @param read the matches, empty for "every request"
      */
     static HttpRoute.Rule rule(Fields f, String routeNamespace, List<HttpRoute.Match> read) {
         List<HttpRoute.Match> matches = read.isEmpty() ? List.of(HttpRoute.Match.ANY) : read;
