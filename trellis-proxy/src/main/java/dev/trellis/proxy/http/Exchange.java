@@ -196,13 +196,18 @@ final class Exchange {
             failWithStatus(ProxyError.FAULT_INJECTED, fault.abortStatus(), fault.abortGrpcStatus(), "abort injected by route " + route.name());
             return;
         }
-        if (!route.action().mirrors().isEmpty() && !upgrade) {
-            startShadows(route, config);
-        }
         if (fault.delayMillis() > 0) {
             route.policyCounters().faultDelays().increment();
-            backoffTimer = down.channel().eventLoop().schedule(() -> startAttempt(null), fault.delayMillis(), TimeUnit.MILLISECONDS);
+            backoffTimer = down.channel().eventLoop().schedule(() -> send(route, config), fault.delayMillis(), TimeUnit.MILLISECONDS);
             return;
+        }
+        send(route, config);
+    }
+
+    /** The request leaves: copies to the route's mirrors, and the first attempt. */
+    private void send(CompiledRoute route, RuntimeConfig config) {
+        if (!route.action().mirrors().isEmpty() && !upgrade && !done) {
+            startShadows(route, config);
         }
         startAttempt(null);
     }
