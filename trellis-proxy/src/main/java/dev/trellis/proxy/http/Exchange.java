@@ -642,6 +642,8 @@ final class Exchange {
         } else if (grpc && grpcCode != null) {
             response.headers().set("grpc-status", grpcCode.toString());
         }
+        // as Envoy's router does for its local replies: once a route is chosen, its response headers apply
+        responseHeaders.applyTo(response.headers());
         reply(response);
     }
 

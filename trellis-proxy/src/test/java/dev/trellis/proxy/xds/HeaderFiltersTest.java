@@ -107,6 +107,16 @@ class HeaderFiltersTest {
     }
 
     @Test
+    void aReplyTheSidecarMakesItselfTakesTheRulesResponseHeadersToo() throws Exception {
+        app.stop(0); // nothing listens: the sidecar answers 502 (connect refused) itself
+        HttpResponse<Void> failed = call("/filtered/items");
+        assertThat(failed.statusCode()).isEqualTo(502);
+        assertThat(failed.headers().allValues("x-served-by")).containsExactly("trellis");
+        assertThat(failed.headers().firstValue("trellis-error")).isPresent();
+        assertThat(call("/other").headers().firstValue("x-served-by")).as("another rule's reply").isEmpty();
+    }
+
+    @Test
     void envoyFormattersAndPseudoHeadersAreRefused() {
         Route.Builder route = Route.newBuilder().setName("r").setMatch(RouteMatch.newBuilder().setPrefix("/"))
                 .setRoute(RouteAction.newBuilder().setCluster("catalog"));
