@@ -9,6 +9,7 @@ import dev.trellis.config.resource.Service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** A validated, immutable set of resources, in the order they were read (files by name, then documents). */
 public record ResourceSet(List<Resource> resources) {
@@ -28,25 +29,22 @@ public record ResourceSet(List<Resource> resources) {
 
     /** Every route as an HTTPRoute: HTTPRoutes, and GRPCRoutes as the path matches they stand for, in reading order. */
     public List<HttpRoute> httpRoutes() {
-        List<HttpRoute> out = new ArrayList<>();
-        for (Resource r : resources) {
-            if (r instanceof HttpRoute h) {
-                out.add(h);
-            } else if (r instanceof GrpcRoute g) {
-                out.add(g.route());
-            }
-        }
-        return List.copyOf(out);
+        return ofTypeOrAs(HttpRoute.class, GrpcRoute.class, GrpcRoute::route);
     }
 
     /** Every Service's traffic policy as written: DestinationPolicies and Istio DestinationRules, in reading order. */
     public List<DestinationPolicy> destinationPolicies() {
-        List<DestinationPolicy> out = new ArrayList<>();
+        return ofTypeOrAs(DestinationPolicy.class, DestinationRule.class, DestinationRule::policy);
+    }
+
+    /** The resources of {@code type}, and those of {@code other} read as one, in reading order. */
+    private <T extends Resource, O extends Resource> List<T> ofTypeOrAs(Class<T> type, Class<O> other, Function<O, T> as) {
+        List<T> out = new ArrayList<>();
         for (Resource r : resources) {
-            if (r instanceof DestinationPolicy p) {
-                out.add(p);
-            } else if (r instanceof DestinationRule d) {
-                out.add(d.policy());
+            if (type.isInstance(r)) {
+                out.add(type.cast(r));
+            } else if (other.isInstance(r)) {
+                out.add(as.apply(other.cast(r)));
             }
         }
         return List.copyOf(out);
