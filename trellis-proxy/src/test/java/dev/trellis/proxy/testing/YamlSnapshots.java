@@ -37,4 +37,15 @@ public final class YamlSnapshots {
                   rules:
                 """.formatted(appPort) + rules.indent(4);
     }
+
+    /** A gRPC Service whose one endpoint is the server on {@code port}, as a document ending in "---". */
+    public static String grpcService(String name, int port) {
+        return """
+                apiVersion: trellis.dev/v1alpha1
+                kind: Service
+                metadata: {name: %s}
+                spec: {protocol: grpc, port: 9090, endpoints: [{address: "127.0.0.1:%d"}]}
+                ---
+                """.formatted(name, port);
+    }
 }

@@ -32,17 +32,7 @@ class GrpcRouteTest {
     void start() throws Exception {
         stable = GrpcEcho.start();
         canary = GrpcEcho.start();
-        String yaml = """
-                apiVersion: trellis.dev/v1alpha1
-                kind: Service
-                metadata: {name: echo}
-                spec: {protocol: grpc, port: 9090, endpoints: [{address: "127.0.0.1:%d"}]}
-                ---
-                apiVersion: trellis.dev/v1alpha1
-                kind: Service
-                metadata: {name: echo-canary}
-                spec: {protocol: grpc, port: 9090, endpoints: [{address: "127.0.0.1:%d"}]}
-                ---
+        String yaml = YamlSnapshots.grpcService("echo", stable.port()) + YamlSnapshots.grpcService("echo-canary", canary.port()) + """
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: GRPCRoute
                 metadata: {name: echo}
@@ -55,7 +45,7 @@ class GrpcRouteTest {
                     - matches: [{headers: [{name: x-track, value: canary}]}]
                       backendRefs: [{name: echo-canary}]
                     - backendRefs: [{name: echo}]
-                """.formatted(stable.port(), canary.port(), GrpcEcho.SERVICE);
+                """.formatted(GrpcEcho.SERVICE);
         proxy = ProxyUnderTest.start("web", YamlSnapshots.of(yaml, "web"));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", proxy.outbound()).overrideAuthority("echo:9090").usePlaintext().build();
     }

@@ -187,17 +187,7 @@ class RequestMirrorTest {
     @Test
     void aGrpcStreamIsCopiedOverHttp2MessageByMessage() throws Exception {
         try (GrpcEcho main = GrpcEcho.start(); GrpcEcho next = GrpcEcho.start()) {
-            String yaml = """
-                    apiVersion: trellis.dev/v1alpha1
-                    kind: Service
-                    metadata: {name: echo}
-                    spec: {protocol: grpc, port: 9090, endpoints: [{address: "127.0.0.1:%d"}]}
-                    ---
-                    apiVersion: trellis.dev/v1alpha1
-                    kind: Service
-                    metadata: {name: echo-next}
-                    spec: {protocol: grpc, port: 9090, endpoints: [{address: "127.0.0.1:%d"}]}
-                    ---
+            String yaml = YamlSnapshots.grpcService("echo", main.port()) + YamlSnapshots.grpcService("echo-next", next.port()) + """
                     apiVersion: gateway.networking.k8s.io/v1
                     kind: HTTPRoute
                     metadata: {name: echo}
@@ -206,7 +196,7 @@ class RequestMirrorTest {
                       rules:
                         - backendRefs: [{name: echo}]
                           filters: [{type: RequestMirror, requestMirror: {backendRef: {name: echo-next}}}]
-                    """.formatted(main.port(), next.port());
+                    """;
             proxy = ProxyUnderTest.start("web", YamlSnapshots.of(yaml, "web"));
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", proxy.outbound()).overrideAuthority("echo:9090")
                     .usePlaintext().build();
