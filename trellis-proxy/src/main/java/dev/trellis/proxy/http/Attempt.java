@@ -167,14 +167,7 @@ final class Attempt implements ResponseSink {
             return;
         }
         handler.detach();
-        if (protocol == UpstreamProtocol.HTTP1 && reusable) {
-            worker.releaseHttp1(endpoint.endpoint(), upstream);
-        } else if (protocol == UpstreamProtocol.HTTP2 && reusable) {
-            // the stream closes itself once both directions have ended
-            upstream.config().setAutoRead(true);
-        } else {
-            upstream.close();
-        }
+        worker.release(protocol, endpoint.endpoint(), upstream, reusable);
     }
 
     /** Hands the upstream over to a byte relay (after 101 Switching Protocols). */

@@ -147,12 +147,9 @@ final class Exchange {
             fail(ProxyError.NO_ROUTE, "no route of " + vh.service() + " matches " + head.method() + " " + head.uri());
             return;
         }
-        if (route.action().redirect() != null) {
-            redirect(vh, route);
-            return;
-        }
-        String clusterName = route.pickCluster();
-        cluster = config.cluster(clusterName);
+        Redirect redirect = route.action().redirect();
+        String clusterName = redirect != null ? "" : route.pickCluster(); // a redirect goes to no cluster
+        cluster = redirect != null ? null : config.cluster(clusterName);
         stats = route.stats().forPeer(PeerLabel.identity(listener, down.channel(), cluster));
         stats.request();
         if (observer != null) {
@@ -161,6 +158,10 @@ final class Exchange {
         if (route.rateLimiter() != null && !route.rateLimiter().tryTake()) {
             route.policyCounters().rateLimited().increment();
             fail(ProxyError.RATE_LIMITED, "route " + route.name() + " is over its rate limit");
+            return;
+        }
+        if (redirect != null) {
+            redirect(redirect, route);
             return;
         }
         if (cluster == null) {
@@ -212,19 +213,8 @@ final class Exchange {
         startAttempt(null);
     }
 
-    /** A route the sidecar answers itself: the rate limit still applies, then the redirect with the route's response headers. */
-    private void redirect(Router.CompiledVirtualHost vh, CompiledRoute route) {
-        stats = route.stats().forPeer(PeerLabel.identity(listener, down.channel(), null));
-        stats.request();
-        if (observer != null) {
-            observer.onRoute(vh.service(), route.name(), "");
-        }
-        if (route.rateLimiter() != null && !route.rateLimiter().tryTake()) {
-            route.policyCounters().rateLimited().increment();
-            fail(ProxyError.RATE_LIMITED, "route " + route.name() + " is over its rate limit");
-            return;
-        }
-        Redirect redirect = route.action().redirect();
+    /** A route the sidecar answers itself: the redirect, with the route's response headers. */
+    private void redirect(Redirect redirect, CompiledRoute route) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(redirect.status()),
                 Unpooled.EMPTY_BUFFER);
         response.headers().set(HttpHeaderNames.LOCATION, redirect.location(head)).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
@@ -284,9 +274,7 @@ final class Exchange {
             fail(ProxyError.OVERFLOW, cluster.name() + " has " + cluster.circuitBreakers().maxPendingRequests() + " pending requests");
             return;
         }
-        UpstreamProtocol protocol = upgrade ? UpstreamProtocol.HTTP1_UPGRADE
-                : picked.endpoint().meshed() || cluster.protocol() == ClusterConfig.UpstreamProtocol.HTTP2
-                        ? UpstreamProtocol.HTTP2 : UpstreamProtocol.HTTP1;
+        UpstreamProtocol protocol = upgrade ? UpstreamProtocol.HTTP1_UPGRADE : UpstreamProtocol.of(picked.endpoint(), cluster);
         attempts++;
         lastEndpoint = picked.authority();
         attempt = new Attempt(this, picked, protocol, worker);

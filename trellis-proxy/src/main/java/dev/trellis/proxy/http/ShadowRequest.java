@@ -62,8 +62,7 @@ final class ShadowRequest implements ResponseSink {
         this.cluster = cluster;
         this.runtime = runtime;
         this.endpoint = endpoint;
-        this.protocol = endpoint.endpoint().meshed() || cluster.protocol() == ClusterConfig.UpstreamProtocol.HTTP2
-                ? UpstreamProtocol.HTTP2 : UpstreamProtocol.HTTP1;
+        this.protocol = UpstreamProtocol.of(endpoint.endpoint(), cluster);
         this.head = head;
     }
 
@@ -235,13 +234,7 @@ final class ShadowRequest implements ResponseSink {
         }
         if (upstream != null) {
             handler.detach();
-            if (ok && requestComplete && protocol == UpstreamProtocol.HTTP2) {
-                upstream.config().setAutoRead(true); // the stream closes itself once both directions have ended
-            } else if (ok && requestComplete && keepAlive) {
-                worker.releaseHttp1(endpoint.endpoint(), upstream);
-            } else {
-                upstream.close();
-            }
+            worker.release(protocol, endpoint.endpoint(), upstream, ok && requestComplete && keepAlive);
         }
         if (runtime != null) {
             runtime.breakers().releaseRequest();

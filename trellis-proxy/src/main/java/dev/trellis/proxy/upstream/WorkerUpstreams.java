@@ -83,8 +83,22 @@ public final class WorkerUpstreams {
         return rt == null ? ConnectionLimiter.UNLIMITED : rt.connections();
     }
 
+    /**
+     * Gives back the upstream of a finished request: when {@code reusable}, an HTTP/1.1 connection returns to its pool
+     * and an HTTP/2 stream is left to close itself once both directions have ended; anything else is closed.
+     */
+    public void release(UpstreamProtocol protocol, Endpoint endpoint, Channel ch, boolean reusable) {
+        if (protocol == UpstreamProtocol.HTTP1 && reusable) {
+            releaseHttp1(endpoint, ch);
+        } else if (protocol == UpstreamProtocol.HTTP2 && reusable) {
+            ch.config().setAutoRead(true);
+        } else {
+            ch.close();
+        }
+    }
+
     /** Returns an HTTP/1.1 connection after a clean keep-alive exchange. */
-    public void releaseHttp1(Endpoint endpoint, Channel ch) {
+    private void releaseHttp1(Endpoint endpoint, Channel ch) {
         Http1ConnectionPool pool = Http1ConnectionPool.of(ch);
         if (pool == null) {
             ch.close();
